@@ -1,0 +1,71 @@
+namespace Guichet.Domain.Scheduling;
+
+/// <summary>What a slot search needs to know about one station.</summary>
+public sealed record StationPlanning(
+    string StationId,
+    IReadOnlyList<OpeningRule> Rules,
+    IReadOnlySet<long> TakenUnits);
+
+public readonly record struct StationSlot(string StationId, Slot Slot);
+
+/// <summary>
+/// Free slots = opening rules − closed days − what is booked. No clock, no database: everything comes in.
+/// </summary>
+public static class SlotFinder
+{
+    /// <param name="isClosed">true for a day with no appointment (public holiday, closure).</param>
+    /// <param name="step">distance between two candidate starts inside an opening window.</param>
+    /// <param name="length">length of the appointment (minutes per person × persons).</param>
+    /// <param name="notBeforeUtc">the earliest instant a slot may start (now, or now + a delay).</param>
+    public static IEnumerable<StationSlot> FreeSlots(
+        StationPlanning station, string reasonCode, Func<DateOnly, bool> isClosed, TimeZoneInfo zone,
+        DateOnly from, DateOnly to, TimeSpan step, TimeSpan length, DateTime notBeforeUtc)
+    {
+        if (step <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(step));
+        if (length <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(length));
+
+        for (var day = from; day <= to; day = day.AddDays(1))
+        {
+            if (isClosed(day)) continue;
+            // Several windows may apply on one day (morning and afternoon); sorted so slots come in order.
+            var windows = station.Rules
+                .Where(r => r.AppliesOn(day) && r.Accepts(reasonCode))
+                .OrderBy(r => r.Start);
+            foreach (var rule in windows)
+            {
+                var windowEnd = day.ToDateTime(rule.End);
+                for (var local = day.ToDateTime(rule.Start); local + length <= windowEnd; local += step)
+                {
+                    // A local time that does not exist (spring DST gap) has no slot.
+                    if (zone.IsInvalidTime(local)) continue;
+                    var startUtc = TimeZoneInfo.ConvertTimeToUtc(local, zone);
+                    if (startUtc < notBeforeUtc) continue;
+                    var endUtc = startUtc + length;
+                    if (IsFree(station.TakenUnits, startUtc, endUtc))
+                        yield return new StationSlot(station.StationId, new Slot(startUtc, endUtc));
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Free slots of a site: a start is offered when at least one station can take it. Sorted by start.
+    /// </summary>
+    public static IReadOnlyList<StationSlot> FreeSlots(
+        IEnumerable<StationPlanning> stations, string reasonCode, Func<DateOnly, bool> isClosed, TimeZoneInfo zone,
+        DateOnly from, DateOnly to, TimeSpan step, TimeSpan length, DateTime notBeforeUtc)
+    {
+        var byStart = new SortedDictionary<DateTime, StationSlot>();
+        foreach (var station in stations)
+            foreach (var s in FreeSlots(station, reasonCode, isClosed, zone, from, to, step, length, notBeforeUtc))
+                byStart.TryAdd(s.Slot.StartUtc, s);
+        return byStart.Values.ToList();
+    }
+
+    public static bool IsFree(IReadOnlySet<long> takenUnits, DateTime startUtc, DateTime endUtc)
+    {
+        foreach (var unit in TimeUnits.Covering(startUtc, endUtc))
+            if (takenUnits.Contains(unit)) return false;
+        return true;
+    }
+}

@@ -1,0 +1,61 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+
+namespace Guichet.Web.Data;
+
+public enum DatabaseProvider { Sqlite, Postgres }
+
+public sealed class DatabaseOptions
+{
+    public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
+    /// <summary>Seeds the demo territory at start-up (on by default in Development).</summary>
+    public bool SeedDemo { get; set; }
+}
+
+public static class DataExtensions
+{
+    public static WebApplicationBuilder AddData(this WebApplicationBuilder builder)
+    {
+        var section = builder.Configuration.GetSection("Database");
+        var options = new DatabaseOptions { SeedDemo = builder.Environment.IsDevelopment() };
+        section.Bind(options);
+        builder.Services.AddSingleton(options);
+
+        var connectionString = builder.Configuration.GetConnectionString("Guichet");
+        switch (options.Provider)
+        {
+            case DatabaseProvider.Sqlite:
+                connectionString = SqliteConnectionString(connectionString, builder.Environment.ContentRootPath);
+                builder.Services.AddDbContext<GuichetDb>(o => o.UseSqlite(connectionString));
+                break;
+            case DatabaseProvider.Postgres:
+                if (string.IsNullOrWhiteSpace(connectionString))
+                    throw new InvalidOperationException("Database:Provider=Postgres demande ConnectionStrings:Guichet (Host=…;Database=…;Username=…;Password=…).");
+                builder.Services.AddDbContext<GuichetDb>(o => o.UseNpgsql(connectionString));
+                break;
+        }
+        builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        return builder;
+    }
+
+    /// <summary>Default file data/guichet.db under the content root; WAL so readers never wait for the writer.</summary>
+    private static string SqliteConnectionString(string? configured, string contentRoot)
+    {
+        var csb = new SqliteConnectionStringBuilder(string.IsNullOrWhiteSpace(configured) ? "Data Source=data/guichet.db" : configured);
+        if (csb.DataSource != ":memory:" && !Path.IsPathRooted(csb.DataSource))
+            csb.DataSource = Path.Combine(contentRoot, csb.DataSource);
+        var directory = Path.GetDirectoryName(csb.DataSource);
+        if (!string.IsNullOrEmpty(directory)) Directory.CreateDirectory(directory);
+        // Writers queue on the database lock instead of failing at once.
+        if (csb.DefaultTimeout < 30) csb.DefaultTimeout = 30;
+        csb.Pooling = true;
+        return csb.ToString();
+    }
+
+    public static bool IsUniqueViolation(this DbUpdateException e) => e.InnerException switch
+    {
+        SqliteException s => s.SqliteErrorCode == 19 && s.SqliteExtendedErrorCode is 2067 or 1555,
+        Npgsql.PostgresException p => p.SqlState is "23505" or "23P01",
+        _ => false,
+    };
+}

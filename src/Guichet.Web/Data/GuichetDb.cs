@@ -1,0 +1,132 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace Guichet.Web.Data;
+
+public sealed class GuichetDb(DbContextOptions<GuichetDb> options) : DbContext(options)
+{
+    public DbSet<Organisation> Organisations => Set<Organisation>();
+    public DbSet<Partnership> Partnerships => Set<Partnership>();
+    public DbSet<Site> Sites => Set<Site>();
+    public DbSet<Station> Stations => Set<Station>();
+    public DbSet<Reason> Reasons => Set<Reason>();
+    public DbSet<OpeningRule> OpeningRules => Set<OpeningRule>();
+    public DbSet<Agent> Agents => Set<Agent>();
+    public DbSet<Appointment> Appointments => Set<Appointment>();
+    public DbSet<SlotClaim> SlotClaims => Set<SlotClaim>();
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder builder)
+    {
+        // Instants are stored in UTC and read back as UTC on both providers.
+        builder.Properties<DateTime>().HaveConversion<UtcConverter>();
+        builder.Properties<DateTime?>().HaveConversion<UtcConverter>();
+        builder.Properties<string>().HaveMaxLength(200);
+    }
+
+    protected override void OnModelCreating(ModelBuilder b)
+    {
+        b.Entity<Organisation>(e =>
+        {
+            e.ToTable("organisations");
+            e.Property(x => x.Id).HasMaxLength(64);
+            e.Property(x => x.Kind).HasConversion<string>().HasMaxLength(32);
+            e.Property(x => x.DepartmentCode).HasMaxLength(3);
+        });
+        b.Entity<Partnership>(e =>
+        {
+            e.ToTable("partnerships");
+            e.Property(x => x.Id).HasMaxLength(64);
+            e.HasIndex(x => new { x.OrganisationId, x.PartnerOrganisationId }).IsUnique();
+            e.HasOne<Organisation>().WithMany().HasForeignKey(x => x.OrganisationId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<Organisation>().WithMany().HasForeignKey(x => x.PartnerOrganisationId).OnDelete(DeleteBehavior.Restrict);
+        });
+        b.Entity<Site>(e =>
+        {
+            e.ToTable("sites");
+            e.Property(x => x.Id).HasMaxLength(64);
+            e.Property(x => x.TimeZone).HasMaxLength(64);
+            e.Property(x => x.PostalCode).HasMaxLength(5);
+            e.Property(x => x.Territory).HasConversion<string>().HasMaxLength(32);
+            e.HasOne<Organisation>().WithMany().HasForeignKey(x => x.OrganisationId).OnDelete(DeleteBehavior.Restrict);
+            e.HasIndex(x => x.OrganisationId);
+        });
+        b.Entity<Station>(e =>
+        {
+            e.ToTable("stations");
+            e.Property(x => x.Id).HasMaxLength(64);
+            e.HasOne<Site>().WithMany().HasForeignKey(x => x.SiteId).OnDelete(DeleteBehavior.Restrict);
+            e.HasIndex(x => x.SiteId);
+            e.HasIndex(x => x.OrganisationId);
+        });
+        b.Entity<Reason>(e =>
+        {
+            e.ToTable("reasons");
+            e.Property(x => x.Id).HasMaxLength(64);
+            e.Property(x => x.Code).HasMaxLength(32);
+            e.HasIndex(x => new { x.OrganisationId, x.Code }).IsUnique();
+            e.HasOne<Organisation>().WithMany().HasForeignKey(x => x.OrganisationId).OnDelete(DeleteBehavior.Restrict);
+        });
+        b.Entity<OpeningRule>(e =>
+        {
+            e.ToTable("opening_rules");
+            e.Property(x => x.Id).HasMaxLength(64);
+            e.Property(x => x.DayOfWeek).HasConversion<int>();
+            e.Ignore(x => x.Reasons);
+            e.HasOne<Station>().WithMany().HasForeignKey(x => x.StationId).OnDelete(DeleteBehavior.Cascade);
+            e.HasIndex(x => x.StationId);
+        });
+        b.Entity<Agent>(e =>
+        {
+            e.ToTable("agents");
+            e.Property(x => x.Id).HasMaxLength(64);
+            e.Property(x => x.Role).HasConversion<string>().HasMaxLength(32);
+            e.Property(x => x.PasswordHash).HasMaxLength(300);
+            e.HasIndex(x => x.Email).IsUnique();
+            e.HasOne<Organisation>().WithMany().HasForeignKey(x => x.OrganisationId).OnDelete(DeleteBehavior.Restrict);
+        });
+        b.Entity<Appointment>(e =>
+        {
+            e.ToTable("appointments");
+            e.Property(x => x.Id).HasMaxLength(64);
+            e.Property(x => x.Code).HasMaxLength(16);
+            e.Property(x => x.ReasonCode).HasMaxLength(32);
+            e.Property(x => x.ManageTokenHash).HasMaxLength(64);
+            e.Property(x => x.Status).HasConversion<string>().HasMaxLength(32);
+            e.Property(x => x.Channel).HasConversion<string>().HasMaxLength(32);
+            e.Property(x => x.Email).HasMaxLength(254);
+            e.Property(x => x.Phone).HasMaxLength(20);
+            e.Property(x => x.PreRequestNumbers).HasMaxLength(120);
+            e.HasIndex(x => x.Code).IsUnique();
+            e.HasIndex(x => new { x.SiteId, x.StartUtc });
+            e.HasIndex(x => new { x.OrganisationId, x.StartUtc });
+            e.HasOne<Site>().WithMany().HasForeignKey(x => x.SiteId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<Station>().WithMany().HasForeignKey(x => x.StationId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<Organisation>().WithMany().HasForeignKey(x => x.OrganisationId).OnDelete(DeleteBehavior.Restrict);
+        });
+        b.Entity<SlotClaim>(e =>
+        {
+            e.ToTable("slot_claims");
+            e.HasKey(x => new { x.StationId, x.Unit });
+            e.Property(x => x.StationId).HasMaxLength(64);
+            e.Property(x => x.AppointmentId).HasMaxLength(64);
+            e.HasIndex(x => x.AppointmentId);
+            e.HasOne<Station>().WithMany().HasForeignKey(x => x.StationId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<Appointment>().WithMany().HasForeignKey(x => x.AppointmentId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        // snake_case columns: plain SQL in migrations and psql stays readable without quotes.
+        foreach (var entity in b.Model.GetEntityTypes())
+            foreach (var property in entity.GetProperties())
+            {
+                property.SetColumnName(SnakeCase(property.Name));
+                if (property.ClrType == typeof(string) && property.Name.EndsWith("Id", StringComparison.Ordinal)) property.SetMaxLength(64);
+            }
+    }
+
+    internal static string SnakeCase(string name) =>
+        string.Concat(name.Select((c, i) => i > 0 && char.IsUpper(c) ? "_" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
+
+    private sealed class UtcConverter() : ValueConverter<DateTime, DateTime>(
+        v => v.Kind == DateTimeKind.Utc ? v : v.ToUniversalTime(),
+        v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
+}

@@ -1,0 +1,18 @@
+namespace Guichet.Web.Features.Appointments;
+
+public static class AppointmentsFeature
+{
+    public static WebApplicationBuilder AddAppointments(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddScoped<FindSlots>();
+        builder.Services.AddScoped<BookAppointment>();
+        builder.Services.AddScoped<CancelAppointment>();
+        return builder;
+    }
+
+    public static WebApplication MapAppointments(this WebApplication app)
+    {
+        app.MapPublicApi();
+        return app;
+    }
+}

@@ -1,0 +1,104 @@
+using Guichet.Domain.Calendar;
+using Guichet.Domain.Scheduling;
+using Guichet.Web.Data;
+using Microsoft.EntityFrameworkCore;
+using DomainRule = Guichet.Domain.Scheduling.OpeningRule;
+
+namespace Guichet.Web.Features.Appointments;
+
+public sealed record SlotQuery(
+    IReadOnlyList<string> SiteIds,
+    string ReasonCode,
+    int Persons,
+    int PersonsWithPreRequest,
+    DateOnly From,
+    DateOnly To,
+    int Limit = 500);
+
+public sealed record SiteSlot(Site Site, Reason Reason, string StationId, DateTime StartUtc, DateTime EndUtc);
+
+public abstract record SlotSearchResult
+{
+    public sealed record Found(IReadOnlyList<SiteSlot> Slots) : SlotSearchResult;
+    public sealed record Refused(FieldError Error) : SlotSearchResult;
+}
+
+/// <summary>
+/// The free slots of one or many sites for a reason and a number of persons, earliest first.
+/// Shared by the booking pages, the JSON API, the agents' booking and the booking check itself.
+/// </summary>
+public sealed class FindSlots(GuichetDb db, TimeProvider clock)
+{
+    public async Task<SlotSearchResult> RunAsync(SlotQuery query, CancellationToken ct)
+    {
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        if (BookingRules.CheckRange(query.From, query.To, today) is { } rangeError) return new SlotSearchResult.Refused(rangeError);
+        if (query.Persons < 1 || query.Persons > 20) return new SlotSearchResult.Refused(BookingRules.CheckPersons(query.Persons, 20)!);
+
+        var sites = db.Sites.AsNoTracking().Where(s => s.Active);
+        if (query.SiteIds.Count > 0) sites = sites.Where(s => query.SiteIds.Contains(s.Id));
+        var siteList = await sites.ToListAsync(ct);
+        if (query.SiteIds.Count > 0 && siteList.Count != query.SiteIds.Distinct().Count())
+            return new SlotSearchResult.Refused(new FieldError("site", "Ce lieu d'accueil n'existe pas."));
+
+        var organisationIds = siteList.Select(s => s.OrganisationId).Distinct().ToList();
+        var reasons = await db.Reasons.AsNoTracking()
+            .Where(r => organisationIds.Contains(r.OrganisationId) && r.Code == query.ReasonCode)
+            .ToDictionaryAsync(r => r.OrganisationId, ct);
+        if (reasons.Count == 0)
+            return new SlotSearchResult.Refused(new FieldError("reason", "Ce motif de rendez-vous n'existe pas. Motifs possibles : CNI, PASSPORT, CNI-PASSPORT, WITHDRAWAL."));
+
+        var plannings = await LoadPlanningsAsync(siteList.Select(s => s.Id).ToList(), query.From, query.To, ct);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var found = new List<SiteSlot>();
+        foreach (var site in siteList)
+        {
+            if (!reasons.TryGetValue(site.OrganisationId, out var reason)) continue;
+            if (query.Persons > reason.MaxPersons)
+            {
+                if (query.SiteIds.Count == 1) return new SlotSearchResult.Refused(BookingRules.CheckPersons(query.Persons, reason.MaxPersons)!);
+                continue;
+            }
+            var zone = TimeZoneInfo.FindSystemTimeZoneById(site.TimeZone);
+            var holidays = HolidayCalendar.For(site.Territory);
+            var length = AppointmentLength.For(reason.MinutesPerPerson, reason.MinutesWithPreRequest, query.Persons, query.PersonsWithPreRequest);
+            var step = AppointmentLength.Step(reason.MinutesPerPerson, reason.MinutesWithPreRequest, query.PersonsWithPreRequest == query.Persons);
+            var stations = plannings.TryGetValue(site.Id, out var p) ? p : [];
+            foreach (var s in SlotFinder.FreeSlots(stations, reason.Code, holidays.IsHoliday, zone, query.From, query.To, step, length, now))
+                found.Add(new SiteSlot(site, reason, s.StationId, s.Slot.StartUtc, s.Slot.EndUtc));
+        }
+        return new SlotSearchResult.Found(found
+            .OrderBy(s => s.StartUtc).ThenBy(s => s.Site.Name, StringComparer.Ordinal)
+            .Take(query.Limit).ToList());
+    }
+
+    /// <summary>Stations of each site with their rules and the units already taken around the period.</summary>
+    internal async Task<Dictionary<string, List<StationPlanning>>> LoadPlanningsAsync(
+        IReadOnlyList<string> siteIds, DateOnly from, DateOnly to, CancellationToken ct)
+    {
+        var stations = await db.Stations.AsNoTracking()
+            .Where(s => s.Active && siteIds.Contains(s.SiteId))
+            .OrderBy(s => s.Name)
+            .ToListAsync(ct);
+        var stationIds = stations.Select(s => s.Id).ToList();
+        var rules = await db.OpeningRules.AsNoTracking()
+            .Where(r => stationIds.Contains(r.StationId) && r.ValidFrom <= to && (r.ValidUntil == null || r.ValidUntil >= from))
+            .ToListAsync(ct);
+        // A day either side covers every time zone's offset from UTC.
+        var firstUnit = TimeUnits.Of(from.AddDays(-1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc));
+        var lastUnit = TimeUnits.Of(to.AddDays(2).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc));
+        var claims = await db.SlotClaims.AsNoTracking()
+            .Where(c => stationIds.Contains(c.StationId) && c.Unit >= firstUnit && c.Unit < lastUnit)
+            .Select(c => new { c.StationId, c.Unit })
+            .ToListAsync(ct);
+        var taken = claims.GroupBy(c => c.StationId).ToDictionary(g => g.Key, g => g.Select(c => c.Unit).ToHashSet());
+        var rulesByStation = rules.GroupBy(r => r.StationId).ToDictionary(g => g.Key, g => g.ToList());
+
+        return stations.GroupBy(s => s.SiteId).ToDictionary(g => g.Key, g => g.Select(s => new StationPlanning(
+            s.Id,
+            (rulesByStation.TryGetValue(s.Id, out var rs) ? rs : [])
+                .Select(r => new DomainRule(r.DayOfWeek, r.StartTime, r.EndTime, r.ValidFrom, r.ValidUntil, r.Reasons))
+                .ToList(),
+            taken.TryGetValue(s.Id, out var t) ? t : new HashSet<long>())).ToList());
+    }
+}
