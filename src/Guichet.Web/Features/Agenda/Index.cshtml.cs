@@ -1,0 +1,87 @@
+using System.Globalization;
+using Guichet.Web.Data;
+using Guichet.Web.Features.Appointments;
+using Guichet.Web.Platform;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+
+namespace Guichet.Web.Features.Agenda;
+
+/// <summary>The day's agenda of one site, station by station, for the agents of the organisation that owns it.</summary>
+public sealed class AgendaModel(GuichetDb db, CurrentAgent current, CancelAppointment cancel, TimeProvider clock) : PageModel
+{
+    [BindProperty(SupportsGet = true, Name = "site")] public string? SiteId { get; set; }
+    [BindProperty(SupportsGet = true, Name = "date")] public string? DateText { get; set; }
+
+    public IReadOnlyList<Site> Sites { get; private set; } = [];
+    public Site? Site { get; private set; }
+    public DateOnly Day { get; private set; }
+    public DateOnly Today { get; private set; }
+    public IReadOnlyList<Station> Stations { get; private set; } = [];
+    public Dictionary<string, List<Appointment>> ByStation { get; private set; } = [];
+    public int Count { get; private set; }
+    public string? Message { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct)
+    {
+        var agent = await current.GetAsync(ct);
+        if (agent is null) return Challenge();
+        if (agent.Role == AgentRole.Partner) return LocalRedirect("/agent/reserver");
+        return await LoadAsync(agent, ct);
+    }
+
+    public async Task<IActionResult> OnPostCancelAsync(string? id, CancellationToken ct)
+    {
+        var agent = await current.GetAsync(ct);
+        if (agent is null) return Challenge();
+        if (agent.Role == AgentRole.Partner) return Forbid();
+        Message = await cancel.ByAgentAsync(id ?? "", agent, ct) switch
+        {
+            CancelResult.Cancelled => "Le rendez-vous est annulé ; le créneau est de nouveau libre.",
+            CancelResult.TooLate t => t.Message,
+            _ => "Ce rendez-vous n'existe pas.",
+        };
+        return await LoadAsync(agent, ct);
+    }
+
+    private async Task<IActionResult> LoadAsync(Agent agent, CancellationToken ct)
+    {
+        Sites = await db.Sites.AsNoTracking().Where(s => s.OrganisationId == agent.OrganisationId && s.Active).OrderBy(s => s.Name).ToListAsync(ct);
+        if (SiteId is not null)
+        {
+            // Another organisation's site answers exactly like a site that does not exist.
+            Site = Sites.FirstOrDefault(s => s.Id == SiteId);
+            if (Site is null) return NotFound();
+        }
+        Site ??= Sites.FirstOrDefault();
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(Site?.TimeZone ?? "Europe/Paris");
+        Today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(clock.GetUtcNow().UtcDateTime, zone));
+        Day = DateOnly.TryParseExact(DateText, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : Today;
+        if (Site is null)
+        {
+            Message = "Votre collectivité n'a pas encore de lieu d'accueil.";
+            return Page();
+        }
+        var fromUtc = TimeZoneInfo.ConvertTimeToUtc(Day.ToDateTime(TimeOnly.MinValue), zone);
+        var toUtc = TimeZoneInfo.ConvertTimeToUtc(Day.AddDays(1).ToDateTime(TimeOnly.MinValue), zone);
+        Stations = await db.Stations.AsNoTracking().Where(s => s.SiteId == Site.Id).OrderBy(s => s.Name).ToListAsync(ct);
+        var appointments = await db.Appointments.AsNoTracking()
+            .Where(a => a.OrganisationId == agent.OrganisationId && a.SiteId == Site.Id && a.StartUtc >= fromUtc && a.StartUtc < toUtc)
+            .OrderBy(a => a.StartUtc)
+            .ToListAsync(ct);
+        ByStation = appointments.GroupBy(a => a.StationId).ToDictionary(g => g.Key, g => g.ToList());
+        Count = appointments.Count(a => a.Status == AppointmentStatus.Booked);
+        return Page();
+    }
+
+    public static string ChannelName(Channel channel) => channel switch
+    {
+        Channel.Web => "Internet",
+        Channel.Phone => "Téléphone",
+        Channel.Counter => "Guichet",
+        Channel.Partner => "Mairie associée",
+        Channel.Voice => "Serveur vocal",
+        _ => channel.ToString(),
+    };
+}

@@ -1,0 +1,91 @@
+using System.Globalization;
+using Guichet.Domain.Scheduling;
+using Guichet.Web.Data;
+using Guichet.Web.Platform;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+
+namespace Guichet.Web.Features.Appointments;
+
+public sealed class SlotsModel(GuichetDb db, FindSlots finder, TimeProvider clock) : PageModel
+{
+    private const int ShownSlots = 60;
+    private const int SearchDays = 90;
+
+    [BindProperty(SupportsGet = true)] public string? Reason { get; set; }
+    [BindProperty(SupportsGet = true)] public string? Persons { get; set; }
+    [BindProperty(SupportsGet = true, Name = "pre")] public string? PreText { get; set; }
+    [BindProperty(SupportsGet = true)] public string? Site { get; set; }
+    [BindProperty(SupportsGet = true, Name = "from")] public string? FromText { get; set; }
+
+    public bool Pre => PreText == "1";
+    public int PersonCount { get; private set; } = 1;
+    public DateOnly From { get; private set; }
+    public List<FieldError> Errors { get; } = [];
+    public IReadOnlyList<Site> Sites { get; private set; } = [];
+    public IReadOnlyList<IGrouping<DateOnly, SiteSlot>> Days { get; private set; } = [];
+    public DateOnly? NextFrom { get; private set; }
+    public string Summary { get; private set; } = "";
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct)
+    {
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        From = today;
+        if (!string.IsNullOrEmpty(FromText))
+        {
+            if (!DateOnly.TryParseExact(FromText, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsedFrom))
+                Errors.Add(new("from", "La date de début n'est pas valide : choisissez une date dans le calendrier."));
+            else if (parsedFrom > today.AddYears(1)) Errors.Add(new("from", "Les rendez-vous s'ouvrent au plus un an à l'avance."));
+            else From = parsedFrom < today ? today : parsedFrom;
+        }
+        if (!int.TryParse(Persons ?? "1", NumberStyles.None, CultureInfo.InvariantCulture, out var persons) || persons is < 1 or > 6)
+            Errors.Add(new("persons", "Le nombre de personnes va de 1 à 6."));
+        else PersonCount = persons;
+        var reasons = await StartModel.ReasonChoicesAsync(db, ct);
+        var reason = reasons.FirstOrDefault(r => r.Code == Reason);
+        if (reason.Code is null) Errors.Add(new("reason", "Choisissez un motif de rendez-vous."));
+        Sites = await db.Sites.AsNoTracking().Where(s => s.Active).OrderBy(s => s.Name).ToListAsync(ct);
+        if (!string.IsNullOrEmpty(Site) && Sites.All(s => s.Id != Site)) Errors.Add(new("site", "Cette mairie n'existe pas."));
+        if (Errors.Count > 0)
+        {
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            return Page();
+        }
+
+        Summary = $"{reason.Name}, {PersonCount} personne{(PersonCount > 1 ? "s" : "")}{(Pre ? ", avec pré-demande" : "")}.";
+        var to = From.AddDays(SearchDays);
+        var result = await finder.RunAsync(new SlotQuery(
+            string.IsNullOrEmpty(Site) ? [] : [Site], reason.Code!, PersonCount, Pre ? PersonCount : 0, From, to, ShownSlots + 1), ct);
+        switch (result)
+        {
+            case SlotSearchResult.Refused r:
+                Errors.Add(r.Error);
+                Response.StatusCode = StatusCodes.Status400BadRequest;
+                break;
+            case SlotSearchResult.Found f:
+                var shown = f.Slots.Take(ShownSlots).ToList();
+                if (f.Slots.Count > ShownSlots)
+                {
+                    // Next page starts on the day of the first slot not shown; drop that day here to keep days whole.
+                    var nextDay = LocalDay(f.Slots[ShownSlots]);
+                    var whole = shown.Where(s => LocalDay(s) < nextDay).ToList();
+                    shown = whole.Count > 0 ? whole : shown;
+                    NextFrom = whole.Count > 0 ? nextDay : nextDay.AddDays(1);
+                }
+                Days = shown.GroupBy(LocalDay).ToList();
+                break;
+        }
+        return Page();
+    }
+
+    private static DateOnly LocalDay(SiteSlot s) => DateOnly.FromDateTime(FrenchDates.ToLocal(s.StartUtc, s.Site.TimeZone));
+
+    public string ContactUrl(SiteSlot slot) =>
+        $"/rendez-vous/coordonnees?site={Uri.EscapeDataString(slot.Site.Id)}&reason={Uri.EscapeDataString(slot.Reason.Code)}"
+        + $"&persons={PersonCount}&pre={(Pre ? 1 : 0)}&start={Uri.EscapeDataString(FrenchDates.ToOffset(slot.StartUtc, slot.Site.TimeZone).ToString("yyyy-MM-ddTHH:mm:sszzz"))}";
+
+    public string PageUrl(DateOnly from) =>
+        $"/rendez-vous/creneaux?reason={Uri.EscapeDataString(Reason ?? "")}&persons={PersonCount}&pre={(Pre ? 1 : 0)}"
+        + $"&site={Uri.EscapeDataString(Site ?? "")}&from={from:yyyy-MM-dd}";
+}
