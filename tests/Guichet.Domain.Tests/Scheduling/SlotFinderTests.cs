@@ -1,0 +1,134 @@
+using Guichet.Domain.Calendar;
+using Guichet.Domain.Scheduling;
+
+namespace Guichet.Domain.Tests.Scheduling;
+
+public sealed class SlotFinderTests
+{
+    private static readonly TimeZoneInfo Paris = TimeZoneInfo.FindSystemTimeZoneById("Europe/Paris");
+    private static readonly TimeZoneInfo Reunion = TimeZoneInfo.FindSystemTimeZoneById("Indian/Reunion");
+    private static readonly HashSet<string> Cni = ["CNI"];
+
+    private static OpeningRule Rule(DayOfWeek day, string from, string to, string reasons = "CNI", string validFrom = "2026-01-01", string? validUntil = null) =>
+        new(day, TimeOnly.Parse(from), TimeOnly.Parse(to), DateOnly.Parse(validFrom), validUntil is null ? null : DateOnly.Parse(validUntil),
+            reasons.Split(' ').ToHashSet());
+
+    private static List<DateTime> Starts(StationPlanning station, string from, string to, int step = 15, int length = 15,
+        string reason = "CNI", TimeZoneInfo? zone = null, HolidayCalendar? holidays = null, DateTime? notBefore = null) =>
+        SlotFinder.FreeSlots(station, reason, (holidays ?? HolidayCalendar.Metropolitan).IsHoliday, zone ?? Paris,
+                DateOnly.Parse(from), DateOnly.Parse(to), TimeSpan.FromMinutes(step), TimeSpan.FromMinutes(length), notBefore ?? DateTime.MinValue)
+            .Select(s => s.Slot.StartUtc).ToList();
+
+    private static DateTime Utc(string text) => DateTime.SpecifyKind(DateTime.Parse(text), DateTimeKind.Utc);
+
+    [Fact]
+    public void A_morning_window_is_cut_into_fifteen_minute_slots_in_local_time()
+    {
+        var station = new StationPlanning("dr1", [Rule(DayOfWeek.Tuesday, "09:00", "10:00")], new HashSet<long>());
+        // Tuesday 1 December 2026: Paris is UTC+1 in winter.
+        Assert.Equal([Utc("2026-12-01 08:00"), Utc("2026-12-01 08:15"), Utc("2026-12-01 08:30"), Utc("2026-12-01 08:45")],
+            Starts(station, "2026-12-01", "2026-12-01"));
+    }
+
+    [Theory]
+    [InlineData(15, 15, 4)]   // one person
+    [InlineData(15, 30, 3)]   // two persons: 9:00, 9:15, 9:30 (9:45 would end after 10:00)
+    [InlineData(15, 45, 2)]
+    [InlineData(10, 10, 6)]   // with an online pre-request
+    [InlineData(15, 60, 1)]
+    [InlineData(15, 75, 0)]   // longer than the window
+    public void The_appointment_must_end_inside_the_window(int step, int length, int expected)
+    {
+        var station = new StationPlanning("dr1", [Rule(DayOfWeek.Tuesday, "09:00", "10:00")], new HashSet<long>());
+        Assert.Equal(expected, Starts(station, "2026-12-01", "2026-12-01", step, length).Count);
+    }
+
+    [Fact]
+    public void Summer_time_shifts_the_utc_instant_but_not_the_local_hour()
+    {
+        var station = new StationPlanning("dr1", [Rule(DayOfWeek.Tuesday, "09:00", "09:15")], new HashSet<long>());
+        Assert.Equal([Utc("2026-03-24 08:00")], Starts(station, "2026-03-24", "2026-03-24"));   // before 29 March: UTC+1
+        Assert.Equal([Utc("2026-03-31 07:00")], Starts(station, "2026-03-31", "2026-03-31"));   // after: UTC+2
+    }
+
+    [Fact]
+    public void Overseas_sites_count_in_their_own_time_zone_and_holidays()
+    {
+        var station = new StationPlanning("dr1", [Rule(DayOfWeek.Monday, "08:00", "08:15"), Rule(DayOfWeek.Friday, "08:00", "08:15")], new HashSet<long>());
+        // Réunion is UTC+4; 20 December 2027 (a Monday) is its abolition-of-slavery day.
+        Assert.Equal([Utc("2027-12-17 04:00")], Starts(station, "2027-12-17", "2027-12-20", zone: Reunion, holidays: HolidayCalendar.For(Territory.Reunion)));
+        Assert.Equal(2, Starts(station, "2027-12-17", "2027-12-20", zone: Reunion, holidays: HolidayCalendar.Metropolitan).Count);
+    }
+
+    [Fact]
+    public void Public_holidays_have_no_slot()
+    {
+        var station = new StationPlanning("dr1", [Rule(DayOfWeek.Thursday, "09:00", "09:15")], new HashSet<long>());
+        // Ascension 2026 is Thursday 14 May.
+        Assert.Equal([Utc("2026-05-07 07:00"), Utc("2026-05-21 07:00")], Starts(station, "2026-05-07", "2026-05-21"));
+    }
+
+    [Fact]
+    public void Rules_apply_only_inside_their_validity_period_and_for_their_reasons()
+    {
+        var station = new StationPlanning("dr1",
+        [
+            Rule(DayOfWeek.Monday, "09:00", "09:15", validFrom: "2026-12-07", validUntil: "2026-12-14"),
+            Rule(DayOfWeek.Monday, "14:00", "14:15", reasons: "WITHDRAWAL"),
+        ], new HashSet<long>());
+        Assert.Equal([Utc("2026-12-07 08:00"), Utc("2026-12-14 08:00")], Starts(station, "2026-11-30", "2026-12-21"));
+        Assert.Equal(4, Starts(station, "2026-11-30", "2026-12-21", reason: "WITHDRAWAL").Count);
+    }
+
+    [Fact]
+    public void Taken_units_remove_every_slot_that_would_overlap_them()
+    {
+        // A 30-minute appointment from 9:15 to 9:45 local holds six five-minute units.
+        var taken = TimeUnits.Covering(Utc("2026-12-01 08:15"), Utc("2026-12-01 08:45")).ToHashSet();
+        Assert.Equal(6, taken.Count);
+        var station = new StationPlanning("dr1", [Rule(DayOfWeek.Tuesday, "09:00", "10:30")], taken);
+        Assert.Equal([Utc("2026-12-01 08:00"), Utc("2026-12-01 08:45"), Utc("2026-12-01 09:00"), Utc("2026-12-01 09:15")],
+            Starts(station, "2026-12-01", "2026-12-01"));
+        // Thirty minutes fit only once the appointment is over.
+        Assert.Equal([Utc("2026-12-01 08:45"), Utc("2026-12-01 09:00")], Starts(station, "2026-12-01", "2026-12-01", length: 30));
+    }
+
+    [Fact]
+    public void Slots_before_the_given_instant_are_not_offered()
+    {
+        var station = new StationPlanning("dr1", [Rule(DayOfWeek.Tuesday, "09:00", "10:00")], new HashSet<long>());
+        Assert.Equal([Utc("2026-12-01 08:45")], Starts(station, "2026-12-01", "2026-12-01", notBefore: Utc("2026-12-01 08:31")));
+    }
+
+    [Fact]
+    public void A_site_offers_a_start_when_any_station_is_free_and_lists_it_once()
+    {
+        var rules = new[] { Rule(DayOfWeek.Tuesday, "09:00", "09:30") };
+        var busy = TimeUnits.Covering(Utc("2026-12-01 08:00"), Utc("2026-12-01 08:15")).ToHashSet();
+        var site = SlotFinder.FreeSlots(
+            [new StationPlanning("dr1", rules, busy), new StationPlanning("dr2", rules, new HashSet<long>())],
+            "CNI", HolidayCalendar.Metropolitan.IsHoliday, Paris, new DateOnly(2026, 12, 1), new DateOnly(2026, 12, 1),
+            TimeSpan.FromMinutes(15), TimeSpan.FromMinutes(15), DateTime.MinValue);
+        Assert.Equal([Utc("2026-12-01 08:00"), Utc("2026-12-01 08:15")], site.Select(s => s.Slot.StartUtc));
+        Assert.Equal("dr2", site[0].StationId);
+    }
+
+    [Theory]
+    [InlineData(15, 10, 1, 0, 15)]
+    [InlineData(15, 10, 1, 1, 10)]
+    [InlineData(15, 10, 3, 0, 45)]
+    [InlineData(15, 10, 3, 2, 35)]
+    [InlineData(20, 15, 2, 2, 30)]
+    public void Length_is_minutes_per_person_shortened_for_each_pre_request(int perPerson, int withPre, int persons, int pre, int minutes) =>
+        Assert.Equal(TimeSpan.FromMinutes(minutes), AppointmentLength.For(perPerson, withPre, persons, pre));
+
+    [Fact]
+    public void Time_units_are_five_minutes_and_cover_half_open_intervals()
+    {
+        var start = Utc("2026-12-01 08:00");
+        Assert.Equal(3, TimeUnits.Covering(start, start.AddMinutes(15)).Count());
+        Assert.Equal(start, TimeUnits.StartOf(TimeUnits.Of(start)));
+        Assert.True(TimeUnits.IsAligned(start));
+        Assert.False(TimeUnits.IsAligned(start.AddMinutes(2)));
+    }
+}
