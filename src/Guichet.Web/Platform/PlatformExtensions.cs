@@ -86,10 +86,11 @@ public static class PlatformExtensions
                     await http.Response.WriteAsync("Trop de demandes en peu de temps. Réessayez dans une minute.", ct);
                 }
             };
-            o.AddPolicy("booking", http => PerAddress(http, "booking", limits.BookingsPerMinute));
+            // Pages carry their policy at page level: reading the form is free, sending it is counted.
+            o.AddPolicy("booking", http => IsRead(http) ? RateLimitPartition.GetNoLimiter("read") : PerAddress(http, "booking", limits.BookingsPerMinute));
             o.AddPolicy("manage", http => PerAddress(http, "manage", limits.ManagePerMinute));
             o.AddPolicy("public-api", http => PerAddress(http, "api", limits.PublicApiPerMinute));
-            o.AddPolicy("sign-in", http => PerAddress(http, "sign-in", limits.SignInsPerMinute));
+            o.AddPolicy("sign-in", http => IsRead(http) ? RateLimitPartition.GetNoLimiter("read") : PerAddress(http, "sign-in", limits.SignInsPerMinute));
         });
         services.AddOpenApi("v1", o => o.AddDocumentTransformer((doc, _, _) =>
         {
@@ -102,6 +103,8 @@ public static class PlatformExtensions
         services.AddScoped<CurrentAgent>();
         return builder;
     }
+
+    private static bool IsRead(HttpContext http) => HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method);
 
     private static RateLimitPartition<string> PerAddress(HttpContext http, string name, int perMinute) =>
         RateLimitPartition.GetFixedWindowLimiter($"{name}:{http.Connection.RemoteIpAddress}", _ => new FixedWindowRateLimiterOptions
@@ -173,6 +176,8 @@ public static class PlatformExtensions
                 });
             },
         });
+        // Liveness only: never touches the database. Also the benchmarks' bare-endpoint baseline.
+        app.MapGet("/health/live", () => Results.Text("ok", "text/plain")).ExcludeFromDescription();
         app.MapRazorPages();
         return app;
     }

@@ -10,6 +10,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Guichet.Web.Features.Account;
 
+/// <remarks>Rate limits apply to Razor Pages per page, not per handler; the policy counts only POSTs.</remarks>
+[EnableRateLimiting("sign-in")]
 public sealed class LoginModel(GuichetDb db, TimeProvider clock, IWebHostEnvironment env, ILogger<LoginModel> log) : PageModel
 {
     public const int MaxFailures = 5;
@@ -25,7 +27,6 @@ public sealed class LoginModel(GuichetDb db, TimeProvider clock, IWebHostEnviron
 
     public void OnGet() { }
 
-    [EnableRateLimiting("sign-in")]
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
         const string wrong = "Adresse e-mail ou mot de passe incorrect.";

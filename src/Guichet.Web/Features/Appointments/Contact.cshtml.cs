@@ -11,6 +11,8 @@ namespace Guichet.Web.Features.Appointments;
 
 public sealed record ChosenSlot(string ReasonName, string When, string SiteName, string Address);
 
+/// <remarks>Rate limits apply to Razor Pages per page, not per handler; the policy counts only POSTs.</remarks>
+[EnableRateLimiting("booking")]
 public sealed class ContactModel(GuichetDb db, BookAppointment book) : PageModel
 {
     [BindProperty(SupportsGet = true)] public string? Site { get; set; }
@@ -41,7 +43,6 @@ public sealed class ContactModel(GuichetDb db, BookAppointment book) : PageModel
         return Page();
     }
 
-    [EnableRateLimiting("booking")]
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
         await DescribeAsync(ct);
