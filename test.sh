@@ -98,7 +98,16 @@ if ((${#APT_PKGS[@]} > 0)); then
     sudo apt-get update && sudo apt-get install -y --no-install-recommends ${APT_PKGS[*]}
 or run ./test.sh --quick (no PostgreSQL, no browser)."
   fi
-  # Debian's postgresql package starts a cluster on 5432 we do not use: leave it be, it is harmless.
+  # Installing Debian's postgresql starts its own "main" cluster on 5432; we use none of it, and no
+  # server may outlive the run.
+  if [[ " ${APT_PKGS[*]} " == *" postgresql "* ]] && command -v pg_lsclusters >/dev/null; then
+    pg_lsclusters -h 2>/dev/null | while read -r c_ver c_name _ c_status _; do
+      if [[ "$c_status" == online* ]]; then
+        say "stopping the cluster $c_ver/$c_name that the postgresql package started"
+        pg_ctlcluster "$c_ver" "$c_name" stop || true
+      fi
+    done
+  fi
 fi
 if [[ $QUICK == 0 ]]; then
   PG_BIN="$(pg_test_bindir)"

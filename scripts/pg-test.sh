@@ -19,7 +19,7 @@ pg_test_bindir() {
   local d best=""
   while IFS= read -r d; do
     if [[ -x "$d/postgres" && -x "$d/initdb" && -x "$d/pg_ctl" ]]; then best="$d"; fi
-  done < <(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V)
+  done < <(printf '%s\n' /usr/lib/postgresql/*/bin | sort -V)
   [[ -n "$best" ]] && printf '%s\n' "$best"
   return 0
 }
