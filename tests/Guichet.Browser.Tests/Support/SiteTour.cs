@@ -1,0 +1,110 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using static Guichet.Browser.Tests.Support.CitizenSteps;
+using static Microsoft.Playwright.Assertions;
+
+namespace Guichet.Browser.Tests.Support;
+
+/// <summary>One page of the tour, fully loaded; <see cref="NetworkMark"/> is where its requests begin in the log.</summary>
+public sealed record VisitedPage(string Name, IPage Page, int NetworkMark);
+
+/// <summary>
+/// Walks through every kind of page a citizen or an agent meets, as they would reach it, including the
+/// pages that show validation errors and the 404 page, and hands each one, loaded, to a check.
+/// </summary>
+public static class SiteTour
+{
+    public static async Task VisitEveryPageAsync(BrowserSession session, Func<VisitedPage, Task> check, Action<string>? log = null)
+    {
+        var page = session.Page;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        async Task Visit(string name, Func<Task> step)
+        {
+            var mark = session.Network.Mark();
+            var before = clock.ElapsedMilliseconds;
+            await step();
+            await page.WaitForLoadStateAsync(LoadState.Load);
+            var loaded = clock.ElapsedMilliseconds;
+            await check(new VisitedPage(name, page, mark));
+            log?.Invoke($"{name}: reached in {loaded - before} ms, checked in {clock.ElapsedMilliseconds - loaded} ms");
+        }
+
+        // The citizen: book, look at the appointment again, cancel.
+        var citizen = new Citizen("Maëlle", "Le Goff", "maelle.legoff@exemple.fr");
+        await Visit("accueil", () => OpenHomeAsync(page));
+        await Visit("étape 1 : la demande", () => StartBookingAsync(page));
+        await Visit("étape 2 : créneaux libres de toutes les mairies", () => AskForIdCardSlotsAsync(page));
+        await Visit("étape 2 : créneaux libres d'une mairie", () => FilterSlotsAsync(page, Lorval, Tomorrow));
+        (string SiteId, DateTimeOffset Start) slot = ("", default);
+        await Visit("étape 3 : coordonnées", async () => slot = await ChooseFirstSlotAsync(page));
+        await Visit("étape 3 : coordonnées envoyées vides (erreurs)", () => SubmitContactFormEmptyAsync(page));
+        Booking? booking = null;
+        await Visit("confirmation", async () => booking = await ConfirmAsync(page, citizen, slot.SiteId, slot.Start));
+        await Visit("rendez-vous ouvert par le lien de gestion", () => OpenManageLinkAsync(page, booking!));
+        await Visit("rendez-vous annulé", () => CancelAsync(page));
+        await Visit("page introuvable (404)", async () =>
+        {
+            var response = await page.GotoAsync("/cette-page-n-existe-pas");
+            Assert.Equal(404, response?.Status);
+            await ExpectHeadingAsync(page, "Page introuvable.");
+        });
+
+        // The agent: sign-in (a wrong password first), agenda, booking on behalf, administration.
+        await Visit("connexion", () => AgentSteps.OpenSignInAsync(page));
+        await Visit("connexion refusée", async () =>
+        {
+            await page.Locator("#email").FillAsync(AgentSteps.LorvalAdministrator);
+            await page.Locator("#password").FillAsync("pas-le-bon-mot-de-passe");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Se connecter" }).ClickAsync();
+            await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Adresse e-mail ou mot de passe incorrect.");
+        });
+        await Visit("agenda du jour", () => AgentSteps.SignInAsync(page, AgentSteps.LorvalAdministrator));
+        await Visit("agenda avec un rendez-vous annulé", () => AgentSteps.ShowAgendaAsync(page, booking!.SiteId, booking.Day));
+        await Visit("réserver pour un usager", async () =>
+        {
+            await page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Réserver pour un usager" }).ClickAsync();
+            await ExpectHeadingAsync(page, "Réserver pour un usager");
+        });
+        await Visit("réserver pour un usager : créneaux", async () =>
+        {
+            await page.Locator("#date").FillAsync(Tomorrow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+            await page.GetByRole(AriaRole.Button, new() { Name = "Voir les créneaux" }).ClickAsync();
+            await Expect(page.Locator("ul.slots li a").First).ToBeVisibleAsync();
+        });
+        await Visit("réserver pour un usager : coordonnées", async () =>
+        {
+            await page.Locator("ul.slots li a").First.ClickAsync();
+            await Expect(page.GetByRole(AriaRole.Heading, new() { NameRegex = new Regex("^Coordonnées de l'usager") })).ToBeVisibleAsync();
+        });
+        await Visit("réserver pour un usager : coordonnées envoyées vides (erreurs)", async () =>
+        {
+            await page.GetByRole(AriaRole.Button, new() { Name = "Réserver", Exact = true }).ClickAsync();
+            await Expect(page.GetByRole(AriaRole.Heading, new() { NameRegex = new Regex("^Le formulaire contient") })).ToBeVisibleAsync();
+        });
+        var agentBookedCode = "";
+        await Visit("rendez-vous réservé par l'agent", async () =>
+        {
+            await page.Locator("#firstName").FillAsync("Gaston");
+            await page.Locator("#lastName").FillAsync("Hérault");
+            await page.Locator("#phone").FillAsync("06 12 34 56 78");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Réserver", Exact = true }).ClickAsync();
+            await ExpectHeadingAsync(page, "Rendez-vous de Gaston Hérault");
+            agentBookedCode = (await page.Locator("strong.code").TextContentAsync())?.Trim() ?? "";
+        });
+        await Visit("agenda avec un rendez-vous réservé", async () =>
+        {
+            await page.GetByRole(AriaRole.Link, new() { Name = "Voir l'agenda de ce jour" }).ClickAsync();
+            await Expect(page.Locator("table.agenda tbody tr").Filter(new() { HasText = agentBookedCode })).ToContainTextAsync("HÉRAULT Gaston");
+        });
+        await Visit("agents de la collectivité", async () =>
+        {
+            await page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Agents", Exact = true }).ClickAsync();
+            await ExpectHeadingAsync(page, "Agents de Mairie de Lorval");
+        });
+        await Visit("agents : création envoyée vide (erreurs)", async () =>
+        {
+            await page.GetByRole(AriaRole.Button, new() { Name = "Créer le compte" }).ClickAsync();
+            await Expect(page.GetByRole(AriaRole.Heading, new() { NameRegex = new Regex("^Le formulaire contient") })).ToBeVisibleAsync();
+        });
+    }
+}
