@@ -20,7 +20,8 @@ public static partial class BookingRules
     [GeneratedRegex(@"^[\p{L}\p{M}][\p{L}\p{M} '’\-.]*$")]
     private static partial Regex NamePattern();
 
-    [GeneratedRegex(@"^[^@\s<>(),;:""\[\]\\]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")]
+    // No control or invisible format characters anywhere: a NUL or a line break has no place in an address.
+    [GeneratedRegex(@"^[^@\s\p{C}<>(),;:""\[\]\\]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")]
     private static partial Regex EmailPattern();
 
     public static FieldError? CheckPersons(int persons, int maxPersons) =>

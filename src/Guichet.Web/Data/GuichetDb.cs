@@ -81,6 +81,7 @@ public sealed class GuichetDb(DbContextOptions<GuichetDb> options) : DbContext(o
             e.Property(x => x.Id).HasMaxLength(64);
             e.Property(x => x.Role).HasConversion<string>().HasMaxLength(32);
             e.Property(x => x.PasswordHash).HasMaxLength(300);
+            e.Property(x => x.Email).HasMaxLength(254);
             e.HasIndex(x => x.Email).IsUnique();
             e.HasOne<Organisation>().WithMany().HasForeignKey(x => x.OrganisationId).OnDelete(DeleteBehavior.Restrict);
         });

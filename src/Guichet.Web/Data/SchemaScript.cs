@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Guichet.Web.Data;
 
 /// <summary>
-/// `dotnet run --project src/Guichet.Web -- schema-script Sqlite|Postgres` prints the schema EF expects.
+/// `dotnet run --no-launch-profile --project src/Guichet.Web -- schema-script Sqlite|Postgres` prints the schema EF expects.
 /// The EF design-time tools are not available here, so a new migration is written by hand from the
 /// difference between this and the previous scripts; the schema test then proves they agree.
 /// </summary>

@@ -154,6 +154,19 @@ public static class PlatformExtensions
             h.XFrameOptions = "DENY";
             await next();
         });
+        app.Use(async (http, next) =>
+        {
+            // A NUL character means nothing in any parameter, and PostgreSQL refuses text holding one: refuse it here,
+            // as ASP.NET already does for paths and posted forms, instead of failing deep in a query.
+            if (http.Request.QueryString.Value?.Contains("%00", StringComparison.Ordinal) == true
+                && http.Request.Query.Any(p => p.Key.Contains('\0') || p.Value.Any(v => v?.Contains('\0') == true)))
+            {
+                http.Response.StatusCode = StatusCodes.Status400BadRequest;
+                await WriteErrorAsync(http, 400, "Requête incorrecte.", "L'adresse contient un caractère nul (%00), qui n'est accepté dans aucun paramètre.");
+                return;
+            }
+            await next();
+        });
         if (!app.Environment.IsDevelopment()) app.UseHsts();
         app.UseStaticFiles();
         app.UseRouting();

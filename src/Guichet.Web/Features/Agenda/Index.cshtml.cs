@@ -57,7 +57,14 @@ public sealed class AgendaModel(GuichetDb db, CurrentAgent current, CancelAppoin
         Site ??= Sites.FirstOrDefault();
         var zone = TimeZoneInfo.FindSystemTimeZoneById(Site?.TimeZone ?? "Europe/Paris");
         Today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(clock.GetUtcNow().UtcDateTime, zone));
-        Day = DateOnly.TryParseExact(DateText, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : Today;
+        Day = Today;
+        if (!string.IsNullOrEmpty(DateText))
+        {
+            // Ten years away is a typo, and the ends of the calendar have no day before or after to link to.
+            if (DateOnly.TryParseExact(DateText, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)
+                && Math.Abs(d.DayNumber - Today.DayNumber) <= 3653) Day = d;
+            else Message ??= "Cette date n'est pas valide : voici l'agenda d'aujourd'hui.";
+        }
         if (Site is null)
         {
             Message = "Votre collectivité n'a pas encore de lieu d'accueil.";

@@ -62,7 +62,8 @@ public static class PublicApi
             var errors = new List<Domain.Scheduling.FieldError>();
             var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
             var from = ParseDate(q["from"], "from", today, errors);
-            var to = ParseDate(q["to"], "to", from.AddDays(30), errors);
+            // A from at the very end of the calendar has no 30 days after it; the range check refuses it below.
+            var to = ParseDate(q["to"], "to", from <= DateOnly.MaxValue.AddDays(-30) ? from.AddDays(30) : DateOnly.MaxValue, errors);
             var persons = ParseInt(q["persons"], "persons", 1, errors);
             string reason = q["reason"].ToString();
             if (string.IsNullOrWhiteSpace(reason)) errors.Add(new("reason", "Indiquez le motif (paramètre reason : CNI, PASSPORT, CNI-PASSPORT ou WITHDRAWAL)."));
@@ -158,7 +159,12 @@ public static class PublicApi
                     return (null, Results.Problem(title: "Requête trop volumineuse.", detail: "Le corps de la requête dépasse 32 Ko.", statusCode: 413));
             }
             var body = JsonSerializer.Deserialize(buffer.ToArray(), ApiJson.Default.CreateAppointmentDto);
-            return body is null ? (null, Problems.BadRequest("Le corps de la requête est vide.")) : (body, null);
+            if (body is null) return (null, Problems.BadRequest("Le corps de la requête est vide."));
+            // Like the query string (see the platform), no field may hold a NUL: PostgreSQL could not even compare it.
+            string?[] texts = [body.Site, body.Reason, body.Start, body.FirstName, body.LastName, body.Email, body.Phone, .. body.PreRequestNumbers ?? []];
+            return texts.Any(t => t?.Contains('\0') == true)
+                ? (null, Problems.BadRequest("Un champ contient un caractère nul (\\u0000), qui n'est accepté nulle part."))
+                : (body, null);
         }
         catch (JsonException)
         {

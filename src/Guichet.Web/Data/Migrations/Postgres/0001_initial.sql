@@ -14,7 +14,7 @@ CREATE TABLE organisations (
 CREATE TABLE agents (
     id character varying(64) NOT NULL,
     organisation_id character varying(64) NOT NULL,
-    email character varying(200) NOT NULL,
+    email character varying(254) NOT NULL,
     display_name character varying(200) NOT NULL,
     password_hash character varying(300) NOT NULL,
     role character varying(32) NOT NULL,
