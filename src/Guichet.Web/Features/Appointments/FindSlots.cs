@@ -29,6 +29,8 @@ public abstract record SlotSearchResult
 /// </summary>
 public sealed class FindSlots(GuichetDb db, TimeProvider clock)
 {
+    private const int WindowDays = 14;
+
     public async Task<SlotSearchResult> RunAsync(SlotQuery query, CancellationToken ct)
     {
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
@@ -48,25 +50,35 @@ public sealed class FindSlots(GuichetDb db, TimeProvider clock)
         if (reasons.Count == 0)
             return new SlotSearchResult.Refused(new FieldError("reason", "Ce motif de rendez-vous n'existe pas. Motifs possibles : CNI, PASSPORT, CNI-PASSPORT, WITHDRAWAL."));
 
-        var plannings = await LoadPlanningsAsync(siteList.Select(s => s.Id).ToList(), query.From, query.To, ct);
         var now = clock.GetUtcNow().UtcDateTime;
+        var siteIds = siteList.Select(s => s.Id).ToList();
         var found = new List<SiteSlot>();
-        foreach (var site in siteList)
+        // Earliest first, window by window: a search stops reading bookings as soon as it has enough slots,
+        // so "the first free slots in the next 90 days" rarely reads more than a couple of weeks.
+        for (var windowStart = query.From; windowStart <= query.To && found.Count < query.Limit; windowStart = windowStart.AddDays(WindowDays))
         {
-            if (!reasons.TryGetValue(site.OrganisationId, out var reason)) continue;
-            if (query.Persons > reason.MaxPersons)
+            var windowEnd = windowStart.AddDays(WindowDays - 1) < query.To ? windowStart.AddDays(WindowDays - 1) : query.To;
+            var plannings = await LoadPlanningsAsync(siteIds, windowStart, windowEnd, ct);
+            var inWindow = new List<SiteSlot>();
+            foreach (var site in siteList)
             {
-                if (query.SiteIds.Count == 1) return new SlotSearchResult.Refused(BookingRules.CheckPersons(query.Persons, reason.MaxPersons)!);
-                continue;
+                if (!reasons.TryGetValue(site.OrganisationId, out var reason)) continue;
+                if (query.Persons > reason.MaxPersons)
+                {
+                    if (query.SiteIds.Count == 1) return new SlotSearchResult.Refused(BookingRules.CheckPersons(query.Persons, reason.MaxPersons)!);
+                    continue;
+                }
+                var zone = TimeZoneInfo.FindSystemTimeZoneById(site.TimeZone);
+                var holidays = HolidayCalendar.For(site.Territory);
+                var length = AppointmentLength.For(reason.MinutesPerPerson, reason.MinutesWithPreRequest, query.Persons, query.PersonsWithPreRequest);
+                var step = AppointmentLength.Step(reason.MinutesPerPerson, reason.MinutesWithPreRequest, query.PersonsWithPreRequest == query.Persons);
+                var stations = plannings.TryGetValue(site.Id, out var p) ? p : [];
+                foreach (var s in SlotFinder.FreeSlots(stations, reason.Code, holidays.IsHoliday, zone, windowStart, windowEnd, step, length, now))
+                    inWindow.Add(new SiteSlot(site, reason, s.StationId, s.Slot.StartUtc, s.Slot.EndUtc));
             }
-            var zone = TimeZoneInfo.FindSystemTimeZoneById(site.TimeZone);
-            var holidays = HolidayCalendar.For(site.Territory);
-            var length = AppointmentLength.For(reason.MinutesPerPerson, reason.MinutesWithPreRequest, query.Persons, query.PersonsWithPreRequest);
-            var step = AppointmentLength.Step(reason.MinutesPerPerson, reason.MinutesWithPreRequest, query.PersonsWithPreRequest == query.Persons);
-            var stations = plannings.TryGetValue(site.Id, out var p) ? p : [];
-            foreach (var s in SlotFinder.FreeSlots(stations, reason.Code, holidays.IsHoliday, zone, query.From, query.To, step, length, now))
-                found.Add(new SiteSlot(site, reason, s.StationId, s.Slot.StartUtc, s.Slot.EndUtc));
+            found.AddRange(inWindow.OrderBy(s => s.StartUtc).ThenBy(s => s.Site.Name, StringComparer.Ordinal));
         }
+        // Windows are cut on local dates: sites in distant time zones may interleave at a window's edge.
         return new SlotSearchResult.Found(found
             .OrderBy(s => s.StartUtc).ThenBy(s => s.Site.Name, StringComparer.Ordinal)
             .Take(query.Limit).ToList());
