@@ -10,7 +10,10 @@ namespace Guichet.Web.Features.Appointments;
 
 public sealed class SlotsModel(GuichetDb db, FindSlots finder, TimeProvider clock) : PageModel
 {
-    private const int ShownSlots = 60;
+    // Five days of choice, a dozen times per town hall and day: enough to choose, light enough to read.
+    private const int ShownDays = 5;
+    public const int TimesPerSiteAndDay = 12;
+    private const int SearchLimit = 800;
     private const int SearchDays = 90;
 
     [BindProperty(SupportsGet = true)] public string? Reason { get; set; }
@@ -56,7 +59,7 @@ public sealed class SlotsModel(GuichetDb db, FindSlots finder, TimeProvider cloc
         Summary = $"{reason.Name}, {PersonCount} personne{(PersonCount > 1 ? "s" : "")}{(Pre ? ", avec pré-demande" : "")}.";
         var to = From.AddDays(SearchDays);
         var result = await finder.RunAsync(new SlotQuery(
-            string.IsNullOrEmpty(Site) ? [] : [Site], reason.Code!, PersonCount, Pre ? PersonCount : 0, From, to, ShownSlots + 1), ct);
+            string.IsNullOrEmpty(Site) ? [] : [Site], reason.Code!, PersonCount, Pre ? PersonCount : 0, From, to, SearchLimit), ct);
         switch (result)
         {
             case SlotSearchResult.Refused r:
@@ -64,16 +67,12 @@ public sealed class SlotsModel(GuichetDb db, FindSlots finder, TimeProvider cloc
                 Response.StatusCode = StatusCodes.Status400BadRequest;
                 break;
             case SlotSearchResult.Found f:
-                var shown = f.Slots.Take(ShownSlots).ToList();
-                if (f.Slots.Count > ShownSlots)
-                {
-                    // Next page starts on the day of the first slot not shown; drop that day here to keep days whole.
-                    var nextDay = LocalDay(f.Slots[ShownSlots]);
-                    var whole = shown.Where(s => LocalDay(s) < nextDay).ToList();
-                    shown = whole.Count > 0 ? whole : shown;
-                    NextFrom = whole.Count > 0 ? nextDay : nextDay.AddDays(1);
-                }
-                Days = shown.GroupBy(LocalDay).ToList();
+                var days = f.Slots.GroupBy(LocalDay).ToList();
+                // When the search hit its limit, the last day may be incomplete: never show half a day.
+                if (f.Slots.Count >= SearchLimit && days.Count > 1) days.RemoveAt(days.Count - 1);
+                Days = days.Take(ShownDays).ToList();
+                if (days.Count > ShownDays || f.Slots.Count >= SearchLimit)
+                    NextFrom = Days.Count > 0 ? Days[^1].Key.AddDays(1) : From.AddDays(1);
                 break;
         }
         return Page();
@@ -84,6 +83,13 @@ public sealed class SlotsModel(GuichetDb db, FindSlots finder, TimeProvider cloc
     public string ContactUrl(SiteSlot slot) =>
         $"/rendez-vous/coordonnees?site={Uri.EscapeDataString(slot.Site.Id)}&reason={Uri.EscapeDataString(slot.Reason.Code)}"
         + $"&persons={PersonCount}&pre={(Pre ? 1 : 0)}&start={Uri.EscapeDataString(FrenchDates.ToOffset(slot.StartUtc, slot.Site.TimeZone).ToString("yyyy-MM-ddTHH:mm:sszzz"))}";
+
+    /// <summary>With a single town hall chosen, every time of the day is listed.</summary>
+    public bool AllTimes => !string.IsNullOrEmpty(Site);
+
+    public string DayAtSiteUrl(DateOnly day, string siteId) =>
+        $"/rendez-vous/creneaux?reason={Uri.EscapeDataString(Reason ?? "")}&persons={PersonCount}&pre={(Pre ? 1 : 0)}"
+        + $"&site={Uri.EscapeDataString(siteId)}&from={day:yyyy-MM-dd}";
 
     public string PageUrl(DateOnly from) =>
         $"/rendez-vous/creneaux?reason={Uri.EscapeDataString(Reason ?? "")}&persons={PersonCount}&pre={(Pre ? 1 : 0)}"
