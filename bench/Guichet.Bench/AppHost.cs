@@ -38,7 +38,8 @@ public sealed class AppHost : IAsyncDisposable
         return File.Exists(candidate) ? candidate : "dotnet";
     }
 
-    public static async Task<AppHost> StartAsync(BenchDatabase database, CancellationToken ct)
+    /// <param name="settings">Extra app settings as environment variables (Ants__HubToken…), for scenarios that need them.</param>
+    public static async Task<AppHost> StartAsync(BenchDatabase database, CancellationToken ct, IReadOnlyDictionary<string, string>? settings = null)
     {
         var root = RepoRoot();
         var contentRoot = Path.Combine(root, "src", "Guichet.Web");
@@ -70,6 +71,7 @@ public sealed class AppHost : IAsyncDisposable
         env["RateLimits__PublicApiPerMinute"] = "1000000";
         env["RateLimits__ManagePerMinute"] = "1000000";
         foreach (var (key, value) in database.AppEnvironment()) env[key] = value;
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>()) env[key] = value;
 
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         var host = new AppHost(process, baseAddress);

@@ -26,14 +26,16 @@ public static class BenchProgram
                     against GET /health/live on the same server
           booking   bookings/s with 64 concurrent clients competing for the same days,
                     against raw single-row inserts (64 workers) on the same database
-          all       both, one after the other
+          ants      p50/p95/p99 of the ANTS hub's availableTimeSlots for 50 meeting points over two months,
+                    against GET /health/live on the same server
+          all       all three, one after the other
 
         Options
           --postgres "<connection string>"  run on PostgreSQL: a throwaway database is created on that server
                                             (the connection's database is only used to create and drop it)
           --appointments N    existing appointments for slots (default 10000)
-          --requests N        measured requests per endpoint for slots (default 300)
-          --warmup N          warm-up requests per endpoint for slots (default 30)
+          --requests N        measured requests per endpoint for slots and ants (default 300)
+          --warmup N          warm-up requests per endpoint for slots and ants (default 30)
           --clients N         concurrent clients / insert workers for booking (default 64)
           --duration S        seconds of each timed phase of booking (default 20)
           --keep              keep the database (SQLite file or PostgreSQL database) and print where it is
@@ -66,7 +68,7 @@ public static class BenchProgram
 
         try
         {
-            var scenarios = options.Scenario == "all" ? new[] { "slots", "booking" } : [options.Scenario];
+            var scenarios = options.Scenario == "all" ? new[] { "slots", "booking", "ants" } : [options.Scenario];
             foreach (var scenario in scenarios)
             {
                 var watch = Stopwatch.StartNew();
@@ -74,6 +76,7 @@ public static class BenchProgram
                 {
                     "slots" => await SlotsScenario.RunAsync(options, cts.Token),
                     "booking" => await BookingScenario.RunAsync(options, cts.Token),
+                    "ants" => await AntsScenario.RunAsync(options, cts.Token),
                     _ => throw new InvalidOperationException(),
                 };
                 Console.WriteLine($"took      {watch.Elapsed.TotalSeconds:0} s for the {scenario} scenario (app start, data, measures and checks)");
@@ -119,8 +122,8 @@ public static class BenchProgram
                     break;
             }
         }
-        if (scenario is null) throw new ArgumentException("Name a scenario: slots, booking or all.");
-        if (scenario is not ("slots" or "booking" or "all")) throw new ArgumentException($"Unknown scenario '{scenario}'.");
+        if (scenario is null) throw new ArgumentException("Name a scenario: slots, booking, ants or all.");
+        if (scenario is not ("slots" or "booking" or "ants" or "all")) throw new ArgumentException($"Unknown scenario '{scenario}'.");
         if (postgres is not null && string.IsNullOrWhiteSpace(postgres)) throw new ArgumentException("--postgres needs a connection string.");
         return new BenchOptions(scenario, postgres, appointments, requests, warmUp, clients, TimeSpan.FromSeconds(seconds), keep);
     }

@@ -1,6 +1,9 @@
 using Guichet.Web.Data;
 using Guichet.Web.Features.Administration;
+using Guichet.Web.Features.Ants;
 using Guichet.Web.Features.Appointments;
+using Guichet.Web.Features.IdentityDocuments;
+using Guichet.Web.Features.Notifications;
 using Guichet.Web.Platform;
 
 if (SchemaScript.TryRun(args)) return;
@@ -9,13 +12,18 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddPlatform();          // clock, auth, rate limits, errors, pages, OpenAPI
 builder.AddData();              // GuichetDb on SQLite or PostgreSQL, migrations, health
 builder.AddAppointments();
+builder.AddIdentityDocuments(); // documents checklist: questionnaire, FAQ, per-organisation overrides
+builder.AddNotifications();     // outbox, dispatcher, e-mail over SMTP
 builder.AddAdministration();
+builder.AddAnts();              // ANTS hub endpoints, coordination API client (and its local fake)
 
 var app = builder.Build();
 await app.InitialiseDatabaseAsync();
 app.UsePlatform();
 app.MapAppointments();
+app.MapNotifications();
 app.MapAdministration();
+app.MapAnts();
 app.Run();
 
 public partial class Program;   // for WebApplicationFactory

@@ -14,6 +14,8 @@ public sealed class GuichetDb(DbContextOptions<GuichetDb> options) : DbContext(o
     public DbSet<Agent> Agents => Set<Agent>();
     public DbSet<Appointment> Appointments => Set<Appointment>();
     public DbSet<SlotClaim> SlotClaims => Set<SlotClaim>();
+    public DbSet<Features.IdentityDocuments.ChecklistOverride> ChecklistOverrides => Set<Features.IdentityDocuments.ChecklistOverride>();
+    public DbSet<Features.Notifications.OutboxMessage> OutboxMessages => Set<Features.Notifications.OutboxMessage>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder builder)
     {
@@ -47,6 +49,9 @@ public sealed class GuichetDb(DbContextOptions<GuichetDb> options) : DbContext(o
             e.Property(x => x.TimeZone).HasMaxLength(64);
             e.Property(x => x.PostalCode).HasMaxLength(5);
             e.Property(x => x.Territory).HasConversion<string>().HasMaxLength(32);
+            // Added by migration 0004 to a table that already has rows, so the column needs a database default;
+            // the sentinel true makes EF send an explicit false instead of leaving it to that default.
+            e.Property(x => x.AntsConnected).HasDefaultValue(true).HasSentinel(true);
             e.HasOne<Organisation>().WithMany().HasForeignKey(x => x.OrganisationId).OnDelete(DeleteBehavior.Restrict);
             e.HasIndex(x => x.OrganisationId);
         });
@@ -114,6 +119,10 @@ public sealed class GuichetDb(DbContextOptions<GuichetDb> options) : DbContext(o
             e.HasOne<Station>().WithMany().HasForeignKey(x => x.StationId).OnDelete(DeleteBehavior.Restrict);
             e.HasOne<Appointment>().WithMany().HasForeignKey(x => x.AppointmentId).OnDelete(DeleteBehavior.Cascade);
         });
+
+        Features.Notifications.OutboxMessage.Map(b);
+
+        Features.IdentityDocuments.ChecklistOverride.Map(b);
 
         // snake_case columns: plain SQL in migrations and psql stays readable without quotes.
         foreach (var entity in b.Model.GetEntityTypes())

@@ -43,6 +43,8 @@ public sealed class Site
     public Territory Territory { get; set; }
     public string? Phone { get; set; }
     public bool Active { get; set; } = true;
+    /// <summary>Listed to the ANTS hub (rendezvouspasseport.ants.gouv.fr) as a meeting point; an administrator's choice.</summary>
+    public bool AntsConnected { get; set; } = true;
 }
 
 /// <summary>A fingerprint station (dispositif de recueil): one agenda each.</summary>

@@ -49,6 +49,12 @@ public static class SiteTour
             await ExpectHeadingAsync(page, "Page introuvable.");
         });
 
+        // The documents checklist: questionnaire, missing answers, the list, the FAQ.
+        await Visit("pièces à fournir : questionnaire", () => ChecklistSteps.OpenQuestionnaireFromHomeAsync(page));
+        await Visit("pièces à fournir : réponses manquantes (erreurs)", () => ChecklistSteps.SubmitIncompleteAsync(page));
+        await Visit("pièces à fournir : la liste", () => ChecklistSteps.AnswerAdultPassportRenewalAsync(page));
+        await Visit("pièces à fournir : questions fréquentes", () => ChecklistSteps.OpenFaqAsync(page));
+
         // The agent: sign-in (a wrong password first), agenda, booking on behalf, administration.
         await Visit("connexion", () => AgentSteps.OpenSignInAsync(page));
         await Visit("connexion refusée", async () =>
@@ -106,5 +112,6 @@ public static class SiteTour
             await page.GetByRole(AriaRole.Button, new() { Name = "Créer le compte" }).ClickAsync();
             await Expect(page.GetByRole(AriaRole.Heading, new() { NameRegex = new Regex("^Le formulaire contient") })).ToBeVisibleAsync();
         });
+        await Visit("réglages des pièces à fournir", () => ChecklistSteps.OpenSettingsAsync(page, "Mairie de Lorval"));
     }
 }

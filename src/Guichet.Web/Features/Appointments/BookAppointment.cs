@@ -1,6 +1,7 @@
 using Guichet.Domain.Contacts;
 using Guichet.Domain.Scheduling;
 using Guichet.Web.Data;
+using Guichet.Web.Features.Notifications;
 using Guichet.Web.Platform;
 using Microsoft.EntityFrameworkCore;
 
@@ -37,7 +38,7 @@ public abstract record BookingResult
 /// Books one appointment. The rules are checked here, but the last word belongs to the database: the
 /// slot claims' primary key refuses a second booking of the same minutes, whichever node sent it.
 /// </summary>
-public sealed class BookAppointment(GuichetDb db, FindSlots finder, TimeProvider clock, ILogger<BookAppointment> log)
+public sealed class BookAppointment(GuichetDb db, FindSlots finder, AppointmentMessages messages, TimeProvider clock, ILogger<BookAppointment> log)
 {
     public async Task<BookingResult> RunAsync(BookingRequest request, Booker booker, CancellationToken ct)
     {
@@ -114,6 +115,8 @@ public sealed class BookAppointment(GuichetDb db, FindSlots finder, TimeProvider
             db.Appointments.Add(appointment);
             db.SlotClaims.AddRange(TimeUnits.Covering(appointment.StartUtc, appointment.EndUtc)
                 .Select(u => new SlotClaim { StationId = station.StationId, Unit = u, AppointmentId = appointment.Id }));
+            // Saved by the same SaveChanges: no confirmation without the booking, no booking without it.
+            await messages.AddConfirmationAsync(appointment, site, reason, token, ct);
             try
             {
                 await db.SaveChangesAsync(ct);

@@ -1,4 +1,5 @@
 using Guichet.Web.Data;
+using Guichet.Web.Features.Notifications;
 using Guichet.Web.Platform;
 using Microsoft.EntityFrameworkCore;
 
@@ -12,7 +13,7 @@ public abstract record CancelResult
 }
 
 /// <summary>Cancels an appointment and gives its minutes back at once, in one transaction.</summary>
-public sealed class CancelAppointment(GuichetDb db, TimeProvider clock, ILogger<CancelAppointment> log)
+public sealed class CancelAppointment(GuichetDb db, AppointmentMessages messages, TimeProvider clock, ILogger<CancelAppointment> log)
 {
     /// <summary>The citizen, with the code and the secret token of the manage link.</summary>
     public async Task<CancelResult> ByCitizenAsync(string? code, string? token, CancellationToken ct)
@@ -37,6 +38,8 @@ public sealed class CancelAppointment(GuichetDb db, TimeProvider clock, ILogger<
         appointment.Status = AppointmentStatus.Cancelled;
         appointment.CancelledUtc = now;
         appointment.CancelledBy = by;
+        // Part of the same transaction as the cancellation itself.
+        await messages.AddCancellationAsync(appointment, ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         await db.SaveChangesAsync(ct);
         await db.SlotClaims.Where(c => c.AppointmentId == appointment.Id).ExecuteDeleteAsync(ct);

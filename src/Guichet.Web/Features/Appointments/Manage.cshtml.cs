@@ -18,6 +18,10 @@ public sealed class ManageModel(GuichetDb db, CancelAppointment cancel) : PageMo
     public Site? Site { get; private set; }
     public string ReasonName { get; private set; } = "";
     public string? Error { get; private set; }
+    /// <summary>The documents questionnaire of the appointment's organisation, its title already chosen.</summary>
+    public string? ChecklistUrl => Appointment is { } a && IdentityDocuments.LoadChecklist.TitleOfReason(a.ReasonCode) is { } title
+        ? $"/pieces-a-fournir/{Uri.EscapeDataString(a.OrganisationId)}?titre={title}"
+        : null;
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {

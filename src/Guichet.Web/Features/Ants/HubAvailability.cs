@@ -1,0 +1,114 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Guichet.Web.Features.Appointments;
+using Guichet.Web.Platform;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
+
+namespace Guichet.Web.Features.Ants;
+
+/// <summary>
+/// Free slots for the hub, from the same <see cref="FindSlots"/> the booking pages use, one list per site:
+/// sorted, one entry per start (several stations free at the same minute are one slot for a citizen).
+/// Answers are kept a few seconds per (site, reason, persons, range): the hub turns every citizen's search
+/// into a call and widens ranges to whole months, so bursts repeat the same questions. A kept answer can
+/// only be stale in one direction — a slot taken meanwhile — and the booking page checks again.
+/// </summary>
+public sealed class HubAvailability(FindSlots finder, TimeProvider clock, IMemoryCache cache, IOptions<AntsOptions> options)
+{
+    /// <summary>Under FindSlots' own limit of BookingRules.MaxSearchDays per search.</summary>
+    private const int ChunkDays = 90;
+    private const int MaxPersons = 20;
+
+    /// <summary>Time spent searching on this request (zero when every site came from the cache).</summary>
+    public TimeSpan SearchTime { get; private set; }
+
+    /// <summary>
+    /// Each site's slot list as the JSON array the hub reads, with its callback URLs. The bytes themselves are what
+    /// is kept: a burst of the same question then costs a copy, not a search and a serialisation of thousands of slots.
+    /// </summary>
+    public async Task<Dictionary<string, byte[]>> SlotsJsonAsync(
+        IReadOnlyList<string> siteIds, string reason, int persons, DateOnly from, DateOnly to, string baseUrl, CancellationToken ct)
+    {
+        var answer = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        // The hub may ask from the 1st of the current month, or further ahead than anything is open: keep what can hold slots.
+        if (from < today) from = today;
+        if (to > today.AddYears(1)) to = today.AddYears(1);
+        if (from > to || persons > MaxPersons)
+        {
+            foreach (var id in siteIds) answer[id] = "[]"u8.ToArray();
+            return answer;
+        }
+
+        var ttl = options.Value.HubCacheDuration;
+        var missing = new List<string>();
+        foreach (var id in siteIds)
+        {
+            if (ttl > TimeSpan.Zero && cache.TryGetValue(Key(id, reason, persons, from, to, baseUrl), out byte[]? kept) && kept is not null)
+                answer[id] = kept;
+            else missing.Add(id);
+        }
+        if (missing.Count == 0) return answer;
+
+        var search = System.Diagnostics.Stopwatch.StartNew();
+        var found = await FindAsync(missing, reason, persons, from, to, ct);
+        SearchTime = search.Elapsed;
+        foreach (var id in missing)
+        {
+            var json = Serialise(found[id], $"{baseUrl}/rendez-vous/coordonnees?site={Uri.EscapeDataString(id)}&reason={Uri.EscapeDataString(reason)}&persons={persons}&pre=0&start=");
+            answer[id] = json;
+            if (ttl > TimeSpan.Zero)
+                cache.Set(Key(id, reason, persons, from, to, baseUrl), json, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = ttl, Size = json.Length / 1024 + 1 });
+        }
+        return answer;
+    }
+
+    /// <summary>Free starts of each site, sorted, one per minute (several stations free at once are one slot for a citizen).</summary>
+    private async Task<Dictionary<string, SortedSet<DateTimeOffset>>> FindAsync(
+        IReadOnlyList<string> siteIds, string reason, int persons, DateOnly from, DateOnly to, CancellationToken ct)
+    {
+        // One search over all the sites: FindSlots loads their plannings together, window by window.
+        var found = siteIds.ToDictionary(id => id, _ => new SortedSet<DateTimeOffset>(), StringComparer.Ordinal);
+        for (var chunk = from; chunk <= to; chunk = chunk.AddDays(ChunkDays))
+        {
+            var end = chunk.AddDays(ChunkDays - 1) < to ? chunk.AddDays(ChunkDays - 1) : to;
+            var result = await finder.RunAsync(new SlotQuery(siteIds, reason, persons, 0, chunk, end, int.MaxValue), ct);
+            // A refusal here means no site of the list offers the motif or that many persons: no slots, not an error.
+            if (result is not SlotSearchResult.Found f) break;
+            foreach (var s in f.Slots)
+                found[s.Site.Id].Add(FrenchDates.ToOffset(s.StartUtc, s.Site.TimeZone));
+        }
+        return found;
+    }
+
+    // The answer goes to the hub as application/json, never into a page: '&' and '+' in URLs need no \u escapes.
+    private static readonly JsonWriterOptions Writer = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private static byte[] Serialise(SortedSet<DateTimeOffset> starts, string callbackPrefix)
+    {
+        var buffer = new ArrayBufferWriter<byte>(64 + starts.Count * (callbackPrefix.Length + 80));
+        using (var json = new Utf8JsonWriter(buffer, Writer))
+        {
+            json.WriteStartArray();
+            foreach (var local in starts)
+            {
+                json.WriteStartObject();
+                json.WriteString("datetime", HubApi.WallClockZ(local));
+                json.WriteString("callback_url", callbackPrefix + Uri.EscapeDataString(local.ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture)));
+                json.WriteEndObject();
+            }
+            json.WriteEndArray();
+        }
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Where citizens are sent back: the configured public address, else the one the hub called.</summary>
+    public string BaseUrl(HttpRequest request) =>
+        string.IsNullOrEmpty(options.Value.PublicBaseUrl) ? $"{request.Scheme}://{request.Host}" : options.Value.PublicBaseUrl.TrimEnd('/');
+
+    private static string Key(string site, string reason, int persons, DateOnly from, DateOnly to, string baseUrl) =>
+        $"ants-slots|{site}|{reason}|{persons}|{from:yyyy-MM-dd}|{to:yyyy-MM-dd}|{baseUrl}";
+}

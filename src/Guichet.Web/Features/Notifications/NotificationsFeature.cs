@@ -1,0 +1,36 @@
+using Guichet.Web.Platform.Mail;
+
+namespace Guichet.Web.Features.Notifications;
+
+public static class NotificationsFeature
+{
+    public static WebApplicationBuilder AddNotifications(this WebApplicationBuilder builder)
+    {
+        var app = builder.Configuration.GetSection("App").Get<AppOptions>() ?? new AppOptions();
+        var mail = builder.Configuration.GetSection("Mail").Get<MailOptions>() ?? new MailOptions();
+        var notifications = builder.Configuration.GetSection("Notifications").Get<NotificationsOptions>() ?? new NotificationsOptions();
+        // Checked now, at start-up, rather than at the first message of the day.
+        var problems = app.Problems()
+            .Concat(mail.Problems(builder.Environment.IsProduction()))
+            .Concat(notifications.Problems(TimeSpan.FromSeconds(mail.Smtp.TimeoutSeconds)))
+            .ToList();
+        if (problems.Count > 0) throw new InvalidOperationException("Configuration des notifications invalide : " + string.Join(" ", problems));
+
+        var services = builder.Services;
+        services.AddSingleton(app);
+        services.AddSingleton(mail);
+        services.AddSingleton(notifications);
+        if (mail.HasSmtpServer) services.AddSingleton<IMailSender, SmtpMailSender>();
+        else services.AddSingleton<IMailSender, RecordingMailSender>();
+        services.AddScoped<AppointmentMessages>();
+        services.AddSingleton<OutboxDispatcher>();
+        if (notifications.Enabled) services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
+        return builder;
+    }
+
+    public static WebApplication MapNotifications(this WebApplication app)
+    {
+        // Nothing to map yet: the outbox is sent from the background. Delivery-report webhooks will be mapped here.
+        return app;
+    }
+}

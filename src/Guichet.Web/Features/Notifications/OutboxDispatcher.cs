@@ -1,0 +1,177 @@
+using Guichet.Web.Data;
+using Guichet.Web.Platform;
+using Guichet.Web.Platform.Mail;
+using Microsoft.EntityFrameworkCore;
+
+namespace Guichet.Web.Features.Notifications;
+
+/// <summary>
+/// Sends the outbox. Each run claims due messages under a fresh token (PostgreSQL: FOR UPDATE SKIP LOCKED, so
+/// several nodes share the work; SQLite: one UPDATE under its single writer lock), then for each message marks the
+/// start of its send, sends it and records the outcome under that token. A message is never sent twice: one whose
+/// send began but whose outcome was never recorded (a crash, or an unexpected error after the provider accepted
+/// it) is marked Failed once its lease has run out, instead of being sent again; one claimed but never begun goes
+/// back to Pending.
+/// </summary>
+public sealed class OutboxDispatcher(
+    IServiceScopeFactory scopes, TimeProvider clock, IMailSender mail, NotificationsOptions options, ILogger<OutboxDispatcher> log)
+    : BackgroundService
+{
+    /// <summary>Waits after the 1st, 2nd, 3rd… refused attempt; the last one repeats.</summary>
+    public static readonly TimeSpan[] Backoff =
+        [TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(15), TimeSpan.FromMinutes(60)];
+
+    public const string InterruptedError = "Envoi interrompu sans confirmation : le message a peut-être été remis, il n'est pas renvoyé automatiquement.";
+
+    protected override async Task ExecuteAsync(CancellationToken stop)
+    {
+        using var timer = new PeriodicTimer(options.PollInterval, clock);
+        do
+        {
+            try
+            {
+                // A full batch means more may be due: keep going before sleeping.
+                while (await RunOnceAsync(stop) >= options.BatchSize && !stop.IsCancellationRequested) { }
+            }
+            catch (Exception e) when (!stop.IsCancellationRequested)
+            {
+                log.LogError(e, "Outbox dispatch run failed; trying again at the next tick");
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stop));
+    }
+
+    /// <summary>One run: gives up on interrupted sends, claims due messages, sends each once. Returns how many were claimed.</summary>
+    public async Task<int> RunOnceAsync(CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<GuichetDb>();
+        var now = clock.GetUtcNow().UtcDateTime;
+
+        // A run that died after claiming: what it had not begun is simply due again.
+        await db.Set<OutboxMessage>()
+            .Where(m => m.Status == MessageStatus.Claimed && m.LeaseUntilUtc < now)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(m => m.Status, MessageStatus.Pending)
+                .SetProperty(m => m.ClaimToken, (string?)null)
+                .SetProperty(m => m.LeaseUntilUtc, (DateTime?)null), ct);
+        // A send that began and was never recorded may have reached the citizen: give up rather than send a copy.
+        var interrupted = await db.Set<OutboxMessage>()
+            .Where(m => m.Status == MessageStatus.Sending && m.LeaseUntilUtc < now)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(m => m.Status, MessageStatus.Failed)
+                .SetProperty(m => m.LastError, InterruptedError)
+                .SetProperty(m => m.ClaimToken, (string?)null)
+                .SetProperty(m => m.LeaseUntilUtc, (DateTime?)null), ct);
+        if (interrupted > 0) log.LogWarning("{Count} outbox messages were interrupted while sending and are marked failed", interrupted);
+
+        var token = Secrets.NewId();
+        var claimed = await ClaimAsync(db, token, now, ct);
+        var organisationIds = claimed.Select(m => m.OrganisationId).Distinct().ToList();
+        var senders = claimed.Count == 0 ? [] : await db.Organisations.AsNoTracking().Where(o => organisationIds.Contains(o.Id))
+            .ToDictionaryAsync(o => o.Id, o => o.Name, ct);
+        for (var i = 0; i < claimed.Count; i++)
+        {
+            if (ct.IsCancellationRequested)
+            {
+                // Stopping: the rest of the batch was surely not sent, so it goes back as it was.
+                await ReleaseAsync(db, claimed.Skip(i).Select(m => m.Id).ToList(), token);
+                break;
+            }
+            await DeliverAsync(db, claimed[i], senders.GetValueOrDefault(claimed[i].OrganisationId, "Guichet"), token, ct);
+        }
+        return claimed.Count;
+    }
+
+    private async Task<List<OutboxMessage>> ClaimAsync(GuichetDb db, string token, DateTime now, CancellationToken ct)
+    {
+        var lease = now + options.Lease;
+        var sql = db.Database.IsNpgsql()
+            ? """
+              UPDATE outbox_messages SET status = 'Claimed', claim_token = {0}, lease_until_utc = {1}
+              WHERE id IN (SELECT id FROM outbox_messages WHERE status = 'Pending' AND next_attempt_utc <= {2}
+                           ORDER BY next_attempt_utc, id LIMIT {3} FOR UPDATE SKIP LOCKED)
+              """
+            : """
+              UPDATE outbox_messages SET status = 'Claimed', claim_token = {0}, lease_until_utc = {1}
+              WHERE id IN (SELECT id FROM outbox_messages WHERE status = 'Pending' AND next_attempt_utc <= {2}
+                           ORDER BY next_attempt_utc, id LIMIT {3})
+              """;
+        var count = await db.Database.ExecuteSqlRawAsync(sql, [token, lease, now, options.BatchSize], ct);
+        if (count == 0) return [];
+        return await db.Set<OutboxMessage>().AsNoTracking().Where(m => m.ClaimToken == token)
+            .OrderBy(m => m.NextAttemptUtc).ThenBy(m => m.Id).ToListAsync(ct);
+    }
+
+    private async Task DeliverAsync(GuichetDb db, OutboxMessage message, string sender, string token, CancellationToken ct)
+    {
+        // The point after which the outcome may be unknown, recorded before the provider hears of the message.
+        // Each message gets its own lease here, so a slow batch never makes a live send look interrupted.
+        var begun = await db.Set<OutboxMessage>()
+            .Where(m => m.Id == message.Id && m.ClaimToken == token && m.Status == MessageStatus.Claimed)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(m => m.Status, MessageStatus.Sending)
+                .SetProperty(m => m.Attempts, m => m.Attempts + 1)
+                .SetProperty(m => m.LeaseUntilUtc, clock.GetUtcNow().UtcDateTime + options.Lease), ct);
+        if (begun == 0) return;   // our claim ran out and the message went back to the queue
+        message.Attempts++;
+        try
+        {
+            await SendAsync(message, sender, ct);
+        }
+        catch (MailNotSentException e)
+        {
+            var final = e.Permanent || message.Attempts >= options.MaxAttempts;
+            var next = clock.GetUtcNow().UtcDateTime + Backoff[Math.Clamp(message.Attempts - 1, 0, Backoff.Length - 1)];
+            await Mine(db, message, token).ExecuteUpdateAsync(s => s
+                .SetProperty(m => m.Status, final ? MessageStatus.Failed : MessageStatus.Pending)
+                .SetProperty(m => m.NextAttemptUtc, next)
+                .SetProperty(m => m.LastError, e.Message)
+                .SetProperty(m => m.ClaimToken, (string?)null)
+                .SetProperty(m => m.LeaseUntilUtc, (DateTime?)null), CancellationToken.None);
+            log.LogWarning("Outbox message {MessageId} ({Kind}) not sent, attempt {Attempt}: {Reason}; {Outcome}",
+                message.Id, message.Kind, message.Attempts, e.Message, final ? "given up" : $"next attempt at {next:O}");
+            return;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The provider may hold the message already: leave it in Sending; the lease expiry marks it Failed.
+            // The exception's text may quote the server's answer, which can hold the address: log its type only.
+            log.LogError("Outbox message {MessageId} ({Kind}): outcome unknown after {Error}, left for its lease to expire",
+                message.Id, message.Kind, e.GetType().Name);
+            return;
+        }
+        // Recorded even when stopping: the provider has the message, forgetting that would send it again.
+        await Mine(db, message, token).ExecuteUpdateAsync(s => s
+            .SetProperty(m => m.Status, MessageStatus.Sent)
+            .SetProperty(m => m.SentUtc, clock.GetUtcNow().UtcDateTime)
+            .SetProperty(m => m.LastError, (string?)null)
+            .SetProperty(m => m.ClaimToken, (string?)null)
+            .SetProperty(m => m.LeaseUntilUtc, (DateTime?)null), CancellationToken.None);
+        log.LogInformation("Outbox message {MessageId} ({Kind}) sent for appointment {AppointmentId}", message.Id, message.Kind, message.AppointmentId);
+    }
+
+    private Task SendAsync(OutboxMessage message, string sender, CancellationToken ct) => message.Channel switch
+    {
+        MessageChannel.Email => mail.SendAsync(new OutgoingMail(
+            message.ProviderReference!,
+            FromName: sender,
+            To: message.Recipient,
+            Subject: message.Subject ?? "",
+            TextBody: message.Body,
+            HtmlBody: message.HtmlBody,
+            Calendar: message.Calendar is null ? null : new MailCalendar(message.Calendar, ICalendar.MethodOf(message.Calendar))), ct),
+        // No SMS provider yet: such a message is refused for good rather than left waiting.
+        _ => throw new MailNotSentException("Aucun fournisseur SMS n'est configuré.", permanent: true),
+    };
+
+    private static IQueryable<OutboxMessage> Mine(GuichetDb db, OutboxMessage message, string token) =>
+        db.Set<OutboxMessage>().Where(m => m.Id == message.Id && m.ClaimToken == token && m.Status == MessageStatus.Sending);
+
+    private static Task ReleaseAsync(GuichetDb db, List<string> ids, string token) =>
+        db.Set<OutboxMessage>().Where(m => ids.Contains(m.Id) && m.ClaimToken == token && m.Status == MessageStatus.Claimed)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(m => m.Status, MessageStatus.Pending)
+                .SetProperty(m => m.ClaimToken, (string?)null)
+                .SetProperty(m => m.LeaseUntilUtc, (DateTime?)null), CancellationToken.None);
+}
