@@ -2,6 +2,7 @@ using Guichet.Web.Data;
 using Guichet.Web.Features.Administration;
 using Guichet.Web.Features.Ants;
 using Guichet.Web.Features.Appointments;
+using Guichet.Web.Features.Closures;
 using Guichet.Web.Features.IdentityDocuments;
 using Guichet.Web.Features.Notifications;
 using Guichet.Web.Platform;
@@ -12,6 +13,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddPlatform();          // clock, auth, rate limits, errors, pages, OpenAPI
 builder.AddData();              // GuichetDb on SQLite or PostgreSQL, migrations, health
 builder.AddAppointments();
+builder.AddClosures();         // closures of sites and stations, typed or imported from .ics
 builder.AddIdentityDocuments(); // documents checklist: questionnaire, FAQ, per-organisation overrides
 builder.AddNotifications();     // outbox, dispatcher, e-mail over SMTP
 builder.AddAdministration();

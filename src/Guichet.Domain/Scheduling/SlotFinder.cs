@@ -4,12 +4,17 @@ namespace Guichet.Domain.Scheduling;
 public sealed record StationPlanning(
     string StationId,
     IReadOnlyList<OpeningRule> Rules,
-    IReadOnlySet<long> TakenUnits);
+    IReadOnlySet<long> TakenUnits,
+    IReadOnlyList<ClosedPeriod>? Closed = null)
+{
+    /// <summary>Closures of the station and of its whole site, in any order.</summary>
+    public IReadOnlyList<ClosedPeriod> ClosedPeriods => Closed ?? [];
+}
 
 public readonly record struct StationSlot(string StationId, Slot Slot);
 
 /// <summary>
-/// Free slots = opening rules − closed days − what is booked. No clock, no database: everything comes in.
+/// Free slots = opening rules − closed days − closures − what is booked. No clock, no database: everything comes in.
 /// </summary>
 public static class SlotFinder
 {
@@ -24,6 +29,7 @@ public static class SlotFinder
         if (step <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(step));
         if (length <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(length));
 
+        var closed = station.ClosedPeriods;
         for (var day = from; day <= to; day = day.AddDays(1))
         {
             if (isClosed(day)) continue;
@@ -41,6 +47,7 @@ public static class SlotFinder
                     var startUtc = TimeZoneInfo.ConvertTimeToUtc(local, zone);
                     if (startUtc < notBeforeUtc) continue;
                     var endUtc = startUtc + length;
+                    if (closed.Count > 0 && ClosedPeriod.AnyOverlaps(closed, startUtc, endUtc)) continue;
                     if (IsFree(station.TakenUnits, startUtc, endUtc))
                         yield return new StationSlot(station.StationId, new Slot(startUtc, endUtc));
                 }

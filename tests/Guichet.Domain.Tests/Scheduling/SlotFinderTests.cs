@@ -131,4 +131,41 @@ public sealed class SlotFinderTests
         Assert.True(TimeUnits.IsAligned(start));
         Assert.False(TimeUnits.IsAligned(start.AddMinutes(2)));
     }
+
+    [Fact]
+    public void A_closure_removes_every_slot_it_overlaps_and_nothing_else()
+    {
+        // Tuesday 1 December 2026, 9:00–12:00 in Paris (08:00–11:00 UTC); closed 10:10–11:00 local.
+        var closed = new ClosedPeriod(Utc("2026-12-01 09:10"), Utc("2026-12-01 10:00"));
+        var station = new StationPlanning("dr1", [Rule(DayOfWeek.Tuesday, "09:00", "12:00")], new HashSet<long>(), [closed]);
+        var starts = Starts(station, "2026-12-01", "2026-12-01", length: 30);
+        // A 30-minute slot may end exactly when the closure starts, and start exactly when it ends.
+        Assert.Contains(Utc("2026-12-01 08:30"), starts);     // 9:30–10:00 local
+        Assert.DoesNotContain(Utc("2026-12-01 08:45"), starts); // 9:45–10:15 overlaps 10:10
+        Assert.DoesNotContain(Utc("2026-12-01 09:45"), starts);
+        Assert.Contains(Utc("2026-12-01 10:00"), starts);     // 11:00 local, the closure's end
+        Assert.Equal([Utc("2026-12-01 08:00"), Utc("2026-12-01 08:15"), Utc("2026-12-01 08:30"), Utc("2026-12-01 10:00"), Utc("2026-12-01 10:15"), Utc("2026-12-01 10:30")], starts);
+    }
+
+    [Fact]
+    public void A_closure_over_several_days_empties_them_and_only_them()
+    {
+        var station = new StationPlanning("dr1",
+            [Rule(DayOfWeek.Tuesday, "09:00", "10:00"), Rule(DayOfWeek.Wednesday, "09:00", "10:00"), Rule(DayOfWeek.Thursday, "09:00", "10:00")],
+            new HashSet<long>(), [new ClosedPeriod(Utc("2026-12-01 23:00"), Utc("2026-12-02 23:00"))]);   // Wednesday, local midnight to midnight
+        var days = Starts(station, "2026-12-01", "2026-12-03").Select(s => s.Date).Distinct().ToList();
+        Assert.Equal([new DateTime(2026, 12, 1), new DateTime(2026, 12, 3)], days);
+    }
+
+    [Fact]
+    public void A_site_closure_and_a_station_closure_add_up_across_stations()
+    {
+        var rules = new[] { Rule(DayOfWeek.Tuesday, "09:00", "10:00") };
+        var dr1 = new StationPlanning("dr1", rules, new HashSet<long>(), [new ClosedPeriod(Utc("2026-12-01 08:00"), Utc("2026-12-01 09:00"))]);
+        var dr2 = new StationPlanning("dr2", rules, new HashSet<long>());
+        var site = SlotFinder.FreeSlots([dr1, dr2], "CNI", HolidayCalendar.Metropolitan.IsHoliday, Paris,
+            DateOnly.Parse("2026-12-01"), DateOnly.Parse("2026-12-01"), TimeSpan.FromMinutes(15), TimeSpan.FromMinutes(15), DateTime.MinValue);
+        Assert.Equal(4, site.Count);
+        Assert.All(site, s => Assert.Equal("dr2", s.StationId));
+    }
 }

@@ -21,6 +21,7 @@ public sealed class DemoTerritory(GuichetDb db, TimeProvider clock)
         ("admin@lorval.demo", "Yannick Le Bihan (administrateur)", "mairie-lorval", AgentRole.Administrator),
         ("superviseur@lorval.demo", "Nadia Benali (responsable)", "mairie-lorval", AgentRole.Supervisor),
         ("accueil@saint-aubin.demo", "Lucas Perrin (accueil)", "mairie-saint-aubin", AgentRole.Agent),
+        ("admin@saint-aubin.demo", "Maëlle Guérin (administratrice)", "mairie-saint-aubin", AgentRole.Administrator),
         ("accueil@montclair.demo", "Inès Garnier (accueil)", "mairie-montclair", AgentRole.Agent),
         ("mairie@vernay.demo", "Hélène Roussel (mairie associée)", "mairie-vernay", AgentRole.Partner),
         ("prefecture@lorne.demo", "Marc Tessier (préfecture)", "prefecture-lorne", AgentRole.Supervisor),

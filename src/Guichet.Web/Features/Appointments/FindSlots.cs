@@ -1,6 +1,7 @@
 using Guichet.Domain.Calendar;
 using Guichet.Domain.Scheduling;
 using Guichet.Web.Data;
+using Guichet.Web.Features.Closures;
 using Microsoft.EntityFrameworkCore;
 using DomainRule = Guichet.Domain.Scheduling.OpeningRule;
 
@@ -104,6 +105,19 @@ public sealed class FindSlots(GuichetDb db, TimeProvider clock)
             .Select(c => new { c.StationId, c.Unit })
             .ToListAsync(ct);
         var taken = claims.GroupBy(c => c.StationId).ToDictionary(g => g.Key, g => g.Select(c => c.Unit).ToHashSet());
+        var windowStartUtc = from.AddDays(-1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+        var windowEndUtc = to.AddDays(2).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+        var closures = await db.Set<Closure>().AsNoTracking()
+            .Where(c => siteIds.Contains(c.SiteId) && c.StartUtc < windowEndUtc && c.EndUtc > windowStartUtc)
+            .Select(c => new { c.SiteId, c.StationId, c.StartUtc, c.EndUtc })
+            .ToListAsync(ct);
+        // A site's closure closes each of its stations.
+        List<ClosedPeriod>? ClosedFor(Station s)
+        {
+            var mine = closures.Where(c => c.SiteId == s.SiteId && (c.StationId == null || c.StationId == s.Id))
+                .Select(c => new ClosedPeriod(c.StartUtc, c.EndUtc)).ToList();
+            return mine.Count == 0 ? null : mine;
+        }
         var rulesByStation = rules.GroupBy(r => r.StationId).ToDictionary(g => g.Key, g => g.ToList());
 
         return stations.GroupBy(s => s.SiteId).ToDictionary(g => g.Key, g => g.Select(s => new StationPlanning(
@@ -111,6 +125,7 @@ public sealed class FindSlots(GuichetDb db, TimeProvider clock)
             (rulesByStation.TryGetValue(s.Id, out var rs) ? rs : [])
                 .Select(r => new DomainRule(r.DayOfWeek, r.StartTime, r.EndTime, r.ValidFrom, r.ValidUntil, r.Reasons))
                 .ToList(),
-            taken.TryGetValue(s.Id, out var t) ? t : new HashSet<long>())).ToList());
+            taken.TryGetValue(s.Id, out var t) ? t : new HashSet<long>(),
+            ClosedFor(s))).ToList());
     }
 }
