@@ -9,11 +9,11 @@ namespace Guichet.Browser.Tests;
 /// <summary>
 /// Properties every page must have, checked on all the pages of <see cref="SiteTour"/>: the citizen's booking
 /// steps, confirmation and cancellation, the validation errors, the 404 page, sign-in, agenda, booking on
-/// behalf and administration, the documents checklist and its settings.
+/// behalf and administration, the documents checklist and its settings, closures.
 /// </summary>
 public sealed class EveryPageTests(AuditedSite site, ITestOutputHelper output) : IClassFixture<AuditedSite>
 {
-    private const int PagesInTheTour = 27;
+    private const int PagesInTheTour = 30;
     private const long WeightBudget = 100 * 1024;
 
     [Fact]

@@ -113,5 +113,26 @@ public static class SiteTour
             await Expect(page.GetByRole(AriaRole.Heading, new() { NameRegex = new Regex("^Le formulaire contient") })).ToBeVisibleAsync();
         });
         await Visit("réglages des pièces à fournir", () => ChecklistSteps.OpenSettingsAsync(page, "Mairie de Lorval"));
+        await Visit("fermetures et absences", async () =>
+        {
+            await page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Fermetures", Exact = true }).ClickAsync();
+            await ExpectHeadingAsync(page, "Fermetures et absences — Mairie de Lorval");
+        });
+        await Visit("fermetures : envoyée vide (erreurs)", async () =>
+        {
+            await page.GetByRole(AriaRole.Button, new() { Name = "Enregistrer la fermeture" }).ClickAsync();
+            await Expect(page.GetByRole(AriaRole.Heading, new() { NameRegex = new Regex("^Le formulaire contient") })).ToBeVisibleAsync();
+        });
+        await Visit("fermeture enregistrée, avec le rendez-vous qu'elle touche", async () =>
+        {
+            var day = Tomorrow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+            await page.Locator("#startDate").FillAsync(day);
+            // Two weeks: the agent's booking above is on the first free day from tomorrow on.
+            await page.Locator("#endDate").FillAsync(Tomorrow.AddDays(14).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+            await page.Locator("#reason").FillAsync("Formation des agents");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Enregistrer la fermeture" }).ClickAsync();
+            await ExpectHeadingAsync(page, "Fermeture : Formation des agents");
+            await Expect(page.Locator("table tbody tr").Filter(new() { HasText = agentBookedCode })).ToContainTextAsync("HÉRAULT Gaston");
+        });
     }
 }

@@ -104,12 +104,13 @@ public sealed class ClosuresModel(GuichetDb db, CurrentAgent current, RecordClos
             ImportErrors.Add(new("file", "Ce fichier dépasse 1 Mo : exportez seulement les fermetures à venir."));
             return null;
         }
-        using var reader = new StreamReader(file.OpenReadStream(), new System.Text.UTF8Encoding(false, throwOnInvalidBytes: true));
+        // Strict UTF-8 (what RFC 5545 requires), without guessing from byte-order marks: anything else is refused.
+        using var reader = new StreamReader(file.OpenReadStream(), new System.Text.UTF8Encoding(false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: false);
         try
         {
             var text = await reader.ReadToEndAsync(ct);
             if (text.Contains('\0')) throw new System.Text.DecoderFallbackException();
-            return text;
+            return text.TrimStart('\uFEFF');
         }
         catch (System.Text.DecoderFallbackException)
         {
