@@ -215,7 +215,7 @@ public static class AntsScenario
             var rows = await db.Stations.AsNoTracking().Where(s => s.Active).OrderBy(s => s.Id).ToListAsync(ct);
             var rules = await db.OpeningRules.AsNoTracking().ToListAsync(ct);
             stations = rows.Select(s => (s, rules.Where(r => r.StationId == s.Id)
-                .Select(r => new DomainRule(r.DayOfWeek, r.StartTime, r.EndTime, r.ValidFrom, r.ValidUntil, r.Reasons)).ToList())).ToList();
+                .Select(r => r.ToDomain()).ToList())).ToList();
         }
 
         var positions = new List<(Station Station, DateTime StartUtc)>();

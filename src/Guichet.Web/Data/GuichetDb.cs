@@ -76,6 +76,9 @@ public sealed class GuichetDb(DbContextOptions<GuichetDb> options) : DbContext(o
             e.ToTable("opening_rules");
             e.Property(x => x.Id).HasMaxLength(64);
             e.Property(x => x.DayOfWeek).HasConversion<int>();
+            // Added by migration 0009 to a table that has rows: every existing rule is weekly.
+            e.Property(x => x.Recurrence).HasConversion<string>().HasMaxLength(16).HasDefaultValue(Domain.Scheduling.RuleRecurrence.Weekly);
+            e.Property(x => x.WeekOfMonth).HasDefaultValue(0);
             e.Ignore(x => x.Reasons);
             e.HasOne<Station>().WithMany().HasForeignKey(x => x.StationId).OnDelete(DeleteBehavior.Cascade);
             e.HasIndex(x => x.StationId);

@@ -70,7 +70,7 @@ public sealed class Reason
     public int SortOrder { get; set; }
 }
 
-/// <summary>A weekly opening window of a station (local time of the site).</summary>
+/// <summary>An opening window of a station (local time of the site), repeating as <see cref="Recurrence"/> says.</summary>
 public sealed class OpeningRule
 {
     public required string Id { get; set; }
@@ -83,6 +83,12 @@ public sealed class OpeningRule
     public DateOnly? ValidUntil { get; set; }
     /// <summary>Accepted reason codes, separated by spaces (codes never contain one).</summary>
     public required string ReasonCodes { get; set; }
+    public Guichet.Domain.Scheduling.RuleRecurrence Recurrence { get; set; }
+    /// <summary>For <see cref="Guichet.Domain.Scheduling.RuleRecurrence.MonthlyNth"/>: 1 to 4, or −1 for the last one.</summary>
+    public int WeekOfMonth { get; set; }
+
+    public Guichet.Domain.Scheduling.OpeningRule ToDomain() =>
+        new(DayOfWeek, StartTime, EndTime, ValidFrom, ValidUntil, Reasons, Recurrence, WeekOfMonth);
 
     public IReadOnlySet<string> Reasons => ReasonCodes.Split(' ', StringSplitOptions.RemoveEmptyEntries).ToHashSet();
 }

@@ -3,7 +3,6 @@ using Guichet.Domain.Scheduling;
 using Guichet.Web.Data;
 using Guichet.Web.Features.Closures;
 using Microsoft.EntityFrameworkCore;
-using DomainRule = Guichet.Domain.Scheduling.OpeningRule;
 
 namespace Guichet.Web.Features.Appointments;
 
@@ -123,7 +122,7 @@ public sealed class FindSlots(GuichetDb db, TimeProvider clock)
         return stations.GroupBy(s => s.SiteId).ToDictionary(g => g.Key, g => g.Select(s => new StationPlanning(
             s.Id,
             (rulesByStation.TryGetValue(s.Id, out var rs) ? rs : [])
-                .Select(r => new DomainRule(r.DayOfWeek, r.StartTime, r.EndTime, r.ValidFrom, r.ValidUntil, r.Reasons))
+                .Select(r => r.ToDomain())
                 .ToList(),
             taken.TryGetValue(s.Id, out var t) ? t : new HashSet<long>(),
             ClosedFor(s))).ToList());
