@@ -9,11 +9,11 @@ namespace Guichet.Browser.Tests;
 /// <summary>
 /// Properties every page must have, checked on all the pages of <see cref="SiteTour"/>: the citizen's booking
 /// steps, confirmation and cancellation, the validation errors, the 404 page, sign-in, agenda, booking on
-/// behalf and administration, the documents checklist and its settings, closures.
+/// behalf and administration, the documents checklist and its settings, closures and opening hours.
 /// </summary>
 public sealed class EveryPageTests(AuditedSite site, ITestOutputHelper output) : IClassFixture<AuditedSite>
 {
-    private const int PagesInTheTour = 30;
+    private const int PagesInTheTour = 33;
     private const long WeightBudget = 100 * 1024;
 
     [Fact]

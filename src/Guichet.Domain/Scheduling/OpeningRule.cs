@@ -45,6 +45,11 @@ public sealed record OpeningRule(
 
     public bool Accepts(string reasonCode) => Reasons.Contains(reasonCode);
 
+    /// <summary>Whether an appointment at these local times, for this reason, lies inside one window of this rule.</summary>
+    public bool Covers(DateTime localStart, DateTime localEnd, string reasonCode) =>
+        Accepts(reasonCode) && AppliesOn(DateOnly.FromDateTime(localStart)) && localEnd.Date == localStart.Date
+        && TimeOnly.FromDateTime(localStart) >= Start && TimeOnly.FromDateTime(localEnd) <= End;
+
     /// <summary>What is wrong with a rule as an administrator typed it, in French; null when it is sound.</summary>
     public static string? Check(TimeOnly start, TimeOnly end, DateOnly validFrom, DateOnly? validUntil, RuleRecurrence recurrence, int weekOfMonth)
     {

@@ -134,5 +134,27 @@ public static class SiteTour
             await ExpectHeadingAsync(page, "Fermeture : Formation des agents");
             await Expect(page.Locator("table tbody tr").Filter(new() { HasText = agentBookedCode })).ToContainTextAsync("HÉRAULT Gaston");
         });
+        // Removed again, so the next tour on the same app finds free slots.
+        await Visit("fermeture supprimée", async () =>
+        {
+            await page.GetByRole(AriaRole.Button, new() { Name = "Supprimer cette fermeture" }).ClickAsync();
+            await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("La fermeture est supprimée");
+        });
+        await Visit("horaires d'ouverture d'un poste", async () =>
+        {
+            await page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Horaires", Exact = true }).ClickAsync();
+            await ExpectHeadingAsync(page, "Horaires d'ouverture : Poste 1 (rez-de-chaussée)");
+        });
+        await Visit("horaires : aperçu d'une nouvelle plage", async () =>
+        {
+            await page.Locator("#recurrence").SelectOptionAsync("MonthlyNth");
+            await page.Locator("#day").SelectOptionAsync("6");
+            await page.Locator("#start").FillAsync("13:30");
+            await page.Locator("#end").FillAsync("16:00");
+            await page.Locator("#validFrom").FillAsync(Tomorrow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+            await page.Locator("#reason-CNI").CheckAsync();
+            await page.GetByRole(AriaRole.Button, new() { Name = "Voir l'aperçu" }).ClickAsync();
+            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Aperçu avec la nouvelle plage (pas encore enregistrée)", Level = 2 })).ToBeVisibleAsync();
+        });
     }
 }

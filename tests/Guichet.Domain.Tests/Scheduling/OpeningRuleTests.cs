@@ -76,4 +76,14 @@ public sealed class OpeningRuleTests
     public void Rules_are_checked_before_they_are_saved(string start, string end, string from, string? until, RuleRecurrence recurrence, int week, string? expected) =>
         Assert.Equal(expected, OpeningRule.Check(TimeOnly.Parse(start), TimeOnly.Parse(end), DateOnly.Parse(from),
             until is null ? null : DateOnly.Parse(until), recurrence, week));
+
+    [Theory]
+    [InlineData("2026-12-08 09:00", "2026-12-08 09:15", "CNI", true)]
+    [InlineData("2026-12-08 11:45", "2026-12-08 12:00", "CNI", true)]     // ends exactly at closing time
+    [InlineData("2026-12-08 11:50", "2026-12-08 12:05", "CNI", false)]    // runs past it
+    [InlineData("2026-12-08 08:45", "2026-12-08 09:00", "CNI", false)]
+    [InlineData("2026-12-08 09:00", "2026-12-08 09:15", "PASSPORT", false)]
+    [InlineData("2026-12-09 09:00", "2026-12-09 09:15", "CNI", false)]    // a Wednesday
+    public void A_rule_covers_an_appointment_only_inside_one_of_its_windows(string start, string end, string reason, bool expected) =>
+        Assert.Equal(expected, Rule(DayOfWeek.Tuesday, RuleRecurrence.Weekly).Covers(DateTime.Parse(start), DateTime.Parse(end), reason));
 }
