@@ -342,6 +342,31 @@ public sealed class AntsBookingTests : IClassFixture<AntsApp>, IAsyncLifetime
         Assert.Equal(["POST", "DELETE", "POST"], fake.Calls.Where(c => !c.StartsWith("GET", StringComparison.Ordinal)).Select(c => c.Split(' ')[0]));
     }
 
+    [Fact]
+    public async Task Two_runners_racing_over_the_queue_declare_each_number_exactly_once()
+    {
+        var numbers = Enumerable.Range(1, 8).Select(i => $"COURSE{i:0000}").ToList();
+        var ids = new List<string>();
+        foreach (var (number, i) in numbers.Select((n, i) => (n, i)))
+        {
+            fake.SetStatus(number, "validated");
+            ids.Add((await CreatedAsync(await BookAsync(Lorval, "2026-12-22", "Course" + (char)('a' + i), [number]))).Id);
+        }
+        // As on two nodes: two runners of the same app, small batches, started together.
+        var options = Microsoft.Extensions.Options.Options.Create(new AntsOptions
+        {
+            CoordinationUrl = app.Coordination.Url, CoordinationToken = AntsApp.CoordinationToken,
+            CoordinationTimeout = AntsApp.CoordinationTimeout, SyncBatchSize = 3,
+        });
+        var runners = Enumerable.Range(0, 2).Select(_ => ActivatorUtilities.CreateInstance<AntsSyncRunner>(app.Services, options)).ToList();
+
+        await Task.WhenAll(runners.Select(async r => { while (await r.RunOnceAsync(CancellationToken.None) > 0) { } }));
+
+        Assert.Equal(numbers, fake.Appointments.Where(r => r.ApplicationId.StartsWith("COURSE", StringComparison.Ordinal)).Select(r => r.ApplicationId).Order());
+        Assert.Equal(numbers.Count, CallsTo("POST").Count);
+        foreach (var id in ids) Assert.Equal(AntsJobStatus.Done, Assert.Single(await JobsAsync(id)).Status);
+    }
+
     // ---- appointments elsewhere ----------------------------------------------------------------------------
 
     [Fact]
