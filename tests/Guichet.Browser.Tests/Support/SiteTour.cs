@@ -113,5 +113,10 @@ public static class SiteTour
             await Expect(page.GetByRole(AriaRole.Heading, new() { NameRegex = new Regex("^Le formulaire contient") })).ToBeVisibleAsync();
         });
         await Visit("réglages des pièces à fournir", () => ChecklistSteps.OpenSettingsAsync(page, "Mairie de Lorval"));
+        await Visit("réglages ANTS", async () =>
+        {
+            await page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Réglages ANTS" }).ClickAsync();
+            await ExpectHeadingAsync(page, "Réglages ANTS — Mairie de Lorval");
+        });
     }
 }

@@ -49,8 +49,11 @@ public sealed class CheckApplications(
 
         var wanted = new PersonFacts(PersonIdentity.NameKey(request.FirstName, request.LastName), PersonIdentity.EmailKey(request.Email),
             FrenchPhone.Parse(request.Phone)?.E164, numbers);
+        // Kept on the appointment only when it actually overrode something.
+        string? kept = null;
         if (await duplicates.RunAsync(wanted, now, ct) is { } found)
         {
+            kept = justification;
             log.LogInformation("Booking at site {SiteId} matches active appointment {AppointmentId} ({Kind}); overridden: {Overridden}",
                 site.Id, found.AppointmentId, found.Kind, overriding);
             if (!overriding)
@@ -58,14 +61,14 @@ public sealed class CheckApplications(
         }
 
         if (numbers.Count == 0 || !ants.Configured)
-            return new ApplicationsCheck.Passed(wanted.NameKey, justification, null, null, []);
+            return new ApplicationsCheck.Passed(wanted.NameKey, kept, null, null, []);
 
         var deposit = AntsSync.IsDeposit(reason.Code);
         var status = await ants.StatusAsync(numbers, site.Id, ct);
         if (status is not AntsResult<IReadOnlyDictionary<string, ApplicationState>>.Ok ok)
         {
             log.LogWarning("ANTS status unavailable while booking at site {SiteId}: booking goes through, to be checked again", site.Id);
-            return new ApplicationsCheck.Passed(wanted.NameKey, justification, AntsCheckState.Pending,
+            return new ApplicationsCheck.Passed(wanted.NameKey, kept, AntsCheckState.Pending,
                 "L'ANTS n'a pas répondu au moment de la réservation : les numéros de pré-demande seront vérifiés automatiquement plus tard.", []);
         }
 
@@ -82,14 +85,15 @@ public sealed class CheckApplications(
                         ? "annulez d'abord l'autre rendez-vous, puis réservez à nouveau."
                         : "pour réserver quand même, indiquez pourquoi dans le champ « Justification »."),
                     booker.Agent is not null);
+            if (policy == ElsewherePolicy.Refuse) kept = justification;
             var note = $"Selon l'ANTS, un autre rendez-vous existe déjà : {where}.";
-            return new ApplicationsCheck.Passed(wanted.NameKey, justification, AntsCheckState.Elsewhere, note,
+            return new ApplicationsCheck.Passed(wanted.NameKey, kept, AntsCheckState.Elsewhere, note,
                 [note + " Pensez à annuler celui que vous ne garderez pas : il servira à quelqu'un d'autre."]);
         }
         return reading.Unverified.Count > 0
-            ? new ApplicationsCheck.Passed(wanted.NameKey, justification, AntsCheckState.Pending,
+            ? new ApplicationsCheck.Passed(wanted.NameKey, kept, AntsCheckState.Pending,
                 $"L'ANTS n'a pas pu confirmer {string.Join(", ", reading.Unverified)} : vérification automatique plus tard.", [])
-            : new ApplicationsCheck.Passed(wanted.NameKey, justification, AntsCheckState.Verified, null, []);
+            : new ApplicationsCheck.Passed(wanted.NameKey, kept, AntsCheckState.Verified, null, []);
     }
 
     /// <summary>Writes what the checks decided onto the new appointment, and queues its ANTS calls, in the booking's own SaveChanges.</summary>
