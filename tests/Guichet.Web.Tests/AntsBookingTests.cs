@@ -236,6 +236,28 @@ public sealed class AntsBookingTests : IClassFixture<AntsApp>, IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_declaration_timing_out_is_retried_and_declared_once_ants_answers_again()
+    {
+        fake.SetStatus("DELAI00001", "validated");
+        var created = await CreatedAsync(await BookAsync(Lorval, "2026-12-11", "Delai", ["DELAI00001"]));
+        fake.Delay = TimeSpan.FromSeconds(10);
+
+        await app.DrainAsync();
+
+        var job = Assert.Single(await JobsAsync(created.Id));
+        Assert.Equal((AntsJobStatus.Pending, 1), (job.Status, job.Attempts));
+        Assert.Contains("n'a pas répondu", job.LastError);
+        Assert.Empty(Declared("DELAI00001"));
+
+        fake.Delay = TimeSpan.Zero;
+        app.Clock.Advance(AntsSyncRunner.Backoff[0]);
+        await app.DrainAsync();
+
+        Assert.Single(Declared("DELAI00001"));
+        Assert.Equal(AntsJobStatus.Done, Assert.Single(await JobsAsync(created.Id)).Status);
+    }
+
+    [Fact]
     public async Task A_declaration_ants_already_holds_from_an_unheard_attempt_counts_as_done()
     {
         fake.SetStatus("DEJA000001", "validated");
