@@ -128,6 +128,8 @@ public sealed class GuichetDb(DbContextOptions<GuichetDb> options) : DbContext(o
         Features.IdentityDocuments.ChecklistOverride.Map(b);
 
         Features.Closures.Closure.Map(b);
+        Features.Ants.AntsModel.Map(b);
+        Features.Appointments.Duplicates.FindDuplicate.Map(b);
 
         // snake_case columns: plain SQL in migrations and psql stays readable without quotes.
         foreach (var entity in b.Model.GetEntityTypes())

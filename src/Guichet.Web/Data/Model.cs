@@ -140,6 +140,10 @@ public sealed class Appointment
     public DateTime? CancelledUtc { get; set; }
     /// <summary>"citizen" or the agent's id.</summary>
     public string? CancelledBy { get; set; }
+    /// <summary>Normalised name (Domain PersonIdentity.NameKey), for the local duplicate rule (Features/Appointments/Duplicates).</summary>
+    public string? NameKey { get; set; }
+    /// <summary>Why an agent booked in spite of a duplicate; null when there was none.</summary>
+    public string? DuplicateJustification { get; set; }
 }
 
 /// <summary>

@@ -156,5 +156,10 @@ public static class SiteTour
             await page.GetByRole(AriaRole.Button, new() { Name = "Voir l'aperçu" }).ClickAsync();
             await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Aperçu avec la nouvelle plage (pas encore enregistrée)", Level = 2 })).ToBeVisibleAsync();
         });
+        await Visit("réglages ANTS", async () =>
+        {
+            await page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Réglages ANTS" }).ClickAsync();
+            await ExpectHeadingAsync(page, "Réglages ANTS — Mairie de Lorval");
+        });
     }
 }

@@ -31,6 +31,9 @@ public sealed class AntsApp : GuichetApp, IAsyncLifetime
             settings["Ants:CoordinationToken"] = CoordinationToken;
             settings["Ants:CoordinationTimeout"] = CoordinationTimeout.ToString("c");
             settings["Ants:UseLocalFake"] = "true";
+            // The tests run the sync job by hand, with the fake clock.
+            settings["Ants:SyncEnabled"] = "false";
+            settings["Duplicates:Enabled"] = "true";
             return settings;
         }
     }
@@ -46,6 +49,16 @@ public sealed class AntsApp : GuichetApp, IAsyncLifetime
     {
         await DisposeAsync();
         await Coordination.DisposeAsync();
+    }
+
+    public AntsSyncRunner Sync => Services.GetRequiredService<AntsSyncRunner>();
+
+    /// <summary>Runs the sync job until a run claims nothing (each run takes at most one job per appointment).</summary>
+    public async Task<int> DrainAsync()
+    {
+        var total = 0;
+        for (int claimed; (claimed = await Sync.RunOnceAsync(CancellationToken.None)) > 0;) total += claimed;
+        return total;
     }
 
     /// <summary>A hub request: GET with the hub's token header (or another, or none).</summary>

@@ -30,6 +30,8 @@ public class GuichetApp : WebApplicationFactory<Program>, IAsyncLifetime
         ["RateLimits:ManagePerMinute"] = "100000",
         ["RateLimits:PublicApiPerMinute"] = "100000",
         ["RateLimits:SignInsPerMinute"] = "100000",
+        // The suites book the same demo person again and again; the duplicate rule has its own fixture (AntsApp).
+        ["Duplicates:Enabled"] = "false",
     };
 
     public async Task InitializeAsync()

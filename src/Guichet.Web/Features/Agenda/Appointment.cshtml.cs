@@ -10,6 +10,8 @@ public sealed class AgentAppointmentModel(GuichetDb db, CurrentAgent current) : 
 {
     public Appointment? Appointment { get; private set; }
     public Site? Site { get; private set; }
+    public Ants.AntsCheck? Ants { get; private set; }
+    public IReadOnlyList<Ants.AntsSyncJob> AntsJobs { get; private set; } = [];
 
     public async Task<IActionResult> OnGetAsync(string id, CancellationToken ct)
     {
@@ -20,6 +22,8 @@ public sealed class AgentAppointmentModel(GuichetDb db, CurrentAgent current) : 
             && (a.OrganisationId == agent.OrganisationId || a.PartnerOrganisationId == agent.OrganisationId), ct);
         if (Appointment is null) return NotFound();
         Site = await db.Sites.AsNoTracking().FirstAsync(s => s.Id == Appointment.SiteId, ct);
+        Ants = await db.Set<Ants.AntsCheck>().AsNoTracking().FirstOrDefaultAsync(c => c.AppointmentId == id, ct);
+        AntsJobs = await db.Set<Ants.AntsSyncJob>().AsNoTracking().Where(j => j.AppointmentId == id).OrderBy(j => j.Seq).ToListAsync(ct);
         Response.Headers.CacheControl = "no-store";
         return Page();
     }

@@ -25,7 +25,13 @@ public sealed class AgentBookModel(GuichetDb db, CurrentAgent current, FindSlots
     [BindProperty] public string? LastName { get; set; }
     [BindProperty] public string? Email { get; set; }
     [BindProperty] public string? Phone { get; set; }
-    [BindProperty] public string? PreRequestNumbers { get; set; }
+    /// <summary>One field per person, each optional.</summary>
+    [BindProperty] public string[] PreRequestNumbers { get; set; } = [];
+    public string PreRequestNumber(int person) => person < PreRequestNumbers.Length ? PreRequestNumbers[person] ?? "" : "";
+    /// <summary>Why the agent books in spite of a duplicate; asked for once a duplicate was found.</summary>
+    [BindProperty] public string? Justification { get; set; }
+    /// <summary>The duplicate found, for the agent to judge; the page then asks for a justification.</summary>
+    public string? Duplicate { get; private set; }
 
     public IReadOnlyList<Site> Sites { get; private set; } = [];
     public Site? Site { get; private set; }
@@ -53,11 +59,16 @@ public sealed class AgentBookModel(GuichetDb db, CurrentAgent current, FindSlots
         if (agent is null) return Challenge();
         if (await LoadAsync(agent, ct) is { } early) return early;
         var start = DateTimeOffset.TryParseExact(Start, "yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture, DateTimeStyles.None, out var s) ? s : (DateTimeOffset?)null;
-        var request = new BookingRequest(Site?.Id, Reason, start, PersonCount, FirstName, LastName, Email, Phone, BookingRules.ParsePreRequests(PreRequestNumbers));
+        var request = new BookingRequest(Site?.Id, Reason, start, PersonCount, FirstName, LastName, Email, Phone,
+            BookingRules.ParsePreRequests(string.Join(' ', PreRequestNumbers)), Justification);
         switch (await book.RunAsync(request, new Booker(Channel, agent), ct))
         {
             case BookingResult.Booked b:
                 return LocalRedirect($"/agent/rendez-vous/{b.Appointment.Id}");
+            case BookingResult.Duplicate d:
+                Duplicate = d.Message;
+                Response.StatusCode = StatusCodes.Status409Conflict;
+                return Page();
             case BookingResult.SlotTaken:
                 Taken = true;
                 Chosen = null;

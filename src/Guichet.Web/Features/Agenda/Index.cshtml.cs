@@ -20,6 +20,8 @@ public sealed class AgendaModel(GuichetDb db, CurrentAgent current, CancelAppoin
     public DateOnly Today { get; private set; }
     public IReadOnlyList<Station> Stations { get; private set; } = [];
     public Dictionary<string, List<Appointment>> ByStation { get; private set; } = [];
+    /// <summary>Appointments of the day whose pre-request numbers an agent should look at (ANTS down, refused, elsewhere).</summary>
+    public Dictionary<string, Ants.AntsCheckState> AntsFlags { get; private set; } = [];
     public int Count { get; private set; }
     public string? Message { get; private set; }
 
@@ -78,6 +80,10 @@ public sealed class AgendaModel(GuichetDb db, CurrentAgent current, CancelAppoin
             .OrderBy(a => a.StartUtc)
             .ToListAsync(ct);
         ByStation = appointments.GroupBy(a => a.StationId).ToDictionary(g => g.Key, g => g.ToList());
+        var ids = appointments.Select(a => a.Id).ToList();
+        AntsFlags = await db.Set<Ants.AntsCheck>().AsNoTracking()
+            .Where(c => ids.Contains(c.AppointmentId) && c.State != Ants.AntsCheckState.Verified)
+            .ToDictionaryAsync(c => c.AppointmentId, c => c.State, ct);
         Count = appointments.Count(a => a.Status == AppointmentStatus.Booked);
         return Page();
     }

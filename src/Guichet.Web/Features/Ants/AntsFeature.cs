@@ -14,6 +14,11 @@ public static class AntsFeature
         services.AddScoped<HubAvailability>();
         // The deadline is the client's own (Ants:CoordinationTimeout); HttpClient's is only a backstop.
         services.AddHttpClient<CoordinationClient>(c => c.Timeout = TimeSpan.FromSeconds(60));
+        services.AddScoped<AntsSync>();
+        services.AddScoped<CheckApplications>();
+        services.AddSingleton<AntsSyncRunner>();
+        if (builder.Configuration.GetSection("Ants").Get<AntsOptions>()?.SyncEnabled ?? true)
+            services.AddHostedService(sp => sp.GetRequiredService<AntsSyncRunner>());
         services.AddSingleton(sp => new FakeCoordinationApi(sp.GetRequiredService<IOptions<AntsOptions>>().Value.CoordinationToken));
         return builder;
     }

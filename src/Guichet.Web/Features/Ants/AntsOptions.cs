@@ -29,6 +29,15 @@ public sealed class AntsOptions
     /// <summary>4 s is what RDV Service Public runs in production: a counter agent never waits longer on ANTS.</summary>
     public TimeSpan CoordinationTimeout { get; set; } = TimeSpan.FromSeconds(4);
 
+    /// <summary>Runs the ANTS sync job (declare, delete, re-check) in the background. Tests turn it off and run it by hand.</summary>
+    public bool SyncEnabled { get; set; } = true;
+
+    /// <summary>How often the sync job looks for due work.</summary>
+    public TimeSpan SyncInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Jobs claimed per run: each may take up to CoordinationTimeout.</summary>
+    public int SyncBatchSize { get; set; } = 20;
+
     /// <summary>Serves an in-memory coordination API under <see cref="FakeCoordinationApi.BasePath"/>, for the demo and tests.</summary>
     public bool UseLocalFake { get; set; }
 }
@@ -51,6 +60,10 @@ public sealed class AntsOptionsValidator(IHostEnvironment environment) : IValida
             errors.Add("Ants:CoordinationUrl demande Ants:CoordinationToken (jeton fourni par l'ANTS).");
         if (o.CoordinationTimeout <= TimeSpan.Zero || o.CoordinationTimeout > TimeSpan.FromSeconds(30))
             errors.Add("Ants:CoordinationTimeout va de 00:00:00.001 à 00:00:30 (4 secondes conseillées).");
+        if (o.SyncInterval < TimeSpan.FromSeconds(1) || o.SyncInterval > TimeSpan.FromHours(1))
+            errors.Add("Ants:SyncInterval va de 00:00:01 à 01:00:00.");
+        if (o.SyncBatchSize is < 1 or > 500)
+            errors.Add("Ants:SyncBatchSize va de 1 à 500.");
         if (o.UseLocalFake && environment.IsProduction())
             errors.Add("Ants:UseLocalFake est réservé au développement et aux tests : il ne peut pas être activé en production.");
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

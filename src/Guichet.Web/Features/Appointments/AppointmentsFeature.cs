@@ -7,6 +7,8 @@ public static class AppointmentsFeature
         builder.Services.AddScoped<FindSlots>();
         builder.Services.AddScoped<BookAppointment>();
         builder.Services.AddScoped<CancelAppointment>();
+        builder.Services.AddSingleton(builder.Configuration.GetSection("Duplicates").Get<Duplicates.DuplicateOptions>() ?? new Duplicates.DuplicateOptions());
+        builder.Services.AddScoped<Duplicates.FindDuplicate>();
         return builder;
     }
 

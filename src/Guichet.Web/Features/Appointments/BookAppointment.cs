@@ -16,7 +16,8 @@ public sealed record BookingRequest(
     string? LastName,
     string? Email,
     string? Phone,
-    IReadOnlyList<string> PreRequestNumbers);
+    IReadOnlyList<string> PreRequestNumbers,
+    string? DuplicateJustification = null);
 
 /// <summary>Who books: the citizen on the web, or an agent (counter, phone, partner town hall).</summary>
 public sealed record Booker(Channel Channel, Agent? Agent = null)
@@ -26,8 +27,11 @@ public sealed record Booker(Channel Channel, Agent? Agent = null)
 
 public abstract record BookingResult
 {
-    public sealed record Booked(Appointment Appointment, Site Site, Reason Reason, string ManageToken) : BookingResult;
+    /// <param name="Warnings">French sentences the booker must read (e.g. ANTS knows another appointment for a number).</param>
+    public sealed record Booked(Appointment Appointment, Site Site, Reason Reason, string ManageToken, IReadOnlyList<string>? Warnings = null) : BookingResult;
     public sealed record SlotTaken : BookingResult;
+    /// <summary>The person or a pre-request number already holds an active appointment (DuplicateApplication); an agent may override.</summary>
+    public sealed record Duplicate(string Message, bool Overridable) : BookingResult;
     public sealed record Refused(IReadOnlyList<FieldError> Errors) : BookingResult
     {
         public Refused(string field, string message) : this([new FieldError(field, message)]) { }
@@ -38,7 +42,8 @@ public abstract record BookingResult
 /// Books one appointment. The rules are checked here, but the last word belongs to the database: the
 /// slot claims' primary key refuses a second booking of the same minutes, whichever node sent it.
 /// </summary>
-public sealed class BookAppointment(GuichetDb db, FindSlots finder, AppointmentMessages messages, TimeProvider clock, ILogger<BookAppointment> log)
+public sealed class BookAppointment(GuichetDb db, FindSlots finder, AppointmentMessages messages, Ants.CheckApplications applications,
+    TimeProvider clock, ILogger<BookAppointment> log)
 {
     public async Task<BookingResult> RunAsync(BookingRequest request, Booker booker, CancellationToken ct)
     {
@@ -68,6 +73,12 @@ public sealed class BookAppointment(GuichetDb db, FindSlots finder, AppointmentM
         var now = clock.GetUtcNow().UtcDateTime;
         if (startUtc <= now) return new BookingResult.Refused("start", "Ce créneau est déjà passé. Choisissez-en un autre.");
         if (BookingRules.CheckRange(day, day, DateOnly.FromDateTime(now)) is { } range) return new BookingResult.Refused("start", range.Message);
+
+        // Local duplicates, then ANTS's word on each pre-request number (ANTS down: booked anyway, checked later).
+        var checks = await applications.RunAsync(request, numbers, site, reason, booker, now, ct);
+        if (checks is Ants.ApplicationsCheck.Refused antsRefused) return new BookingResult.Refused(antsRefused.Errors);
+        if (checks is Ants.ApplicationsCheck.Duplicate duplicate) return new BookingResult.Duplicate(duplicate.Message, duplicate.Overridable);
+        var passed = (Ants.ApplicationsCheck.Passed)checks;
 
         // Which stations offer exactly this start for this length today, and does the start exist at all?
         var search = new SlotQuery([site.Id], reason.Code, request.Persons, numbers.Count, day, day, int.MaxValue);
@@ -117,12 +128,13 @@ public sealed class BookAppointment(GuichetDb db, FindSlots finder, AppointmentM
                 .Select(u => new SlotClaim { StationId = station.StationId, Unit = u, AppointmentId = appointment.Id }));
             // Saved by the same SaveChanges: no confirmation without the booking, no booking without it.
             await messages.AddConfirmationAsync(appointment, site, reason, token, ct);
+            applications.Record(appointment, site, passed, now);   // and its ANTS declarations, likewise
             try
             {
                 await db.SaveChangesAsync(ct);
                 log.LogInformation("Appointment {AppointmentId} booked at site {SiteId} station {StationId} by {Channel}",
                     appointment.Id, site.Id, station.StationId, booker.Channel);
-                return new BookingResult.Booked(appointment, site, reason, token);
+                return new BookingResult.Booked(appointment, site, reason, token, passed.Warnings);
             }
             catch (DbUpdateException e) when (e.IsUniqueViolation())
             {

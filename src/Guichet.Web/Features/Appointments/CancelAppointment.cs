@@ -13,7 +13,7 @@ public abstract record CancelResult
 }
 
 /// <summary>Cancels an appointment and gives its minutes back at once, in one transaction.</summary>
-public sealed class CancelAppointment(GuichetDb db, AppointmentMessages messages, TimeProvider clock, ILogger<CancelAppointment> log)
+public sealed class CancelAppointment(GuichetDb db, AppointmentMessages messages, Ants.AntsSync ants, TimeProvider clock, ILogger<CancelAppointment> log)
 {
     /// <summary>The citizen, with the code and the secret token of the manage link.</summary>
     public async Task<CancelResult> ByCitizenAsync(string? code, string? token, CancellationToken ct)
@@ -40,6 +40,7 @@ public sealed class CancelAppointment(GuichetDb db, AppointmentMessages messages
         appointment.CancelledBy = by;
         // Part of the same transaction as the cancellation itself.
         await messages.AddCancellationAsync(appointment, ct);
+        await ants.AddAfterCancellationAsync(appointment, ct);   // the ANTS delete, likewise
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         await db.SaveChangesAsync(ct);
         await db.SlotClaims.Where(c => c.AppointmentId == appointment.Id).ExecuteDeleteAsync(ct);

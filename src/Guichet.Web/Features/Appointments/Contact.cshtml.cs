@@ -24,7 +24,11 @@ public sealed class ContactModel(GuichetDb db, BookAppointment book) : PageModel
     [BindProperty] public string? LastName { get; set; }
     [BindProperty] public string? Email { get; set; }
     [BindProperty] public string? Phone { get; set; }
-    [BindProperty] public string? PreRequestNumbers { get; set; }
+    /// <summary>One field per person; a field may also hold several numbers pasted with separators.</summary>
+    [BindProperty] public string[] PreRequestNumbers { get; set; } = [];
+    public string PreRequestNumber(int person) => person < PreRequestNumbers.Length ? PreRequestNumbers[person] : "";
+    /// <summary>A duplicate refused: the French message, shown as an alert.</summary>
+    public string? Duplicate { get; private set; }
 
     public int Persons { get; private set; } = 1;
     public bool Pre => PreText == "1";
@@ -51,12 +55,25 @@ public sealed class ContactModel(GuichetDb db, BookAppointment book) : PageModel
             Response.StatusCode = StatusCodes.Status400BadRequest;
             return Page();
         }
-        var numbers = BookingRules.ParsePreRequests(PreRequestNumbers);
+        var numbers = BookingRules.ParsePreRequests(string.Join(' ', PreRequestNumbers));
+        if (Pre && numbers.Count < Persons)
+        {
+            // The slot was chosen as "with a pre-request for each person": a missing number would not fit in it.
+            Errors.Add(new("preRequestNumbers", Persons == 1
+                ? "Indiquez votre numéro de pré-demande, ou choisissez à nouveau un créneau en répondant « Non, pas encore » à la question de la pré-demande."
+                : "Indiquez un numéro de pré-demande pour chaque personne, ou choisissez à nouveau un créneau en répondant « Non, pas encore » à la question de la pré-demande."));
+            Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+            return Page();
+        }
         var request = new BookingRequest(Site, Reason, ParseStart(Start), Persons, FirstName, LastName, Email, Phone, numbers);
         switch (await book.RunAsync(request, Booker.Citizen, ct))
         {
             case BookingResult.Booked b:
                 return Redirect($"/rendez-vous/{b.Appointment.Code}?token={Uri.EscapeDataString(b.ManageToken)}&confirme=1");
+            case BookingResult.Duplicate d:
+                Duplicate = d.Message;
+                Response.StatusCode = StatusCodes.Status409Conflict;
+                return Page();
             case BookingResult.SlotTaken:
                 Taken = true;
                 Response.StatusCode = StatusCodes.Status409Conflict;

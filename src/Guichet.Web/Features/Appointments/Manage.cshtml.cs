@@ -18,6 +18,8 @@ public sealed class ManageModel(GuichetDb db, CancelAppointment cancel) : PageMo
     public Site? Site { get; private set; }
     public string ReasonName { get; private set; } = "";
     public string? Error { get; private set; }
+    /// <summary>What ANTS said that the citizen should know (another appointment elsewhere); null when nothing.</summary>
+    public string? AntsWarning { get; private set; }
     /// <summary>The documents questionnaire of the appointment's organisation, its title already chosen.</summary>
     public string? ChecklistUrl => Appointment is { } a && IdentityDocuments.LoadChecklist.TitleOfReason(a.ReasonCode) is { } title
         ? $"/pieces-a-fournir/{Uri.EscapeDataString(a.OrganisationId)}?titre={title}"
@@ -57,6 +59,7 @@ public sealed class ManageModel(GuichetDb db, CancelAppointment cancel) : PageMo
             return;
         }
         Site = await db.Sites.AsNoTracking().FirstAsync(s => s.Id == appointment.SiteId, ct);
+        AntsWarning = await Ants.AntsNotes.ForCitizenAsync(db, appointment.Id, ct);
         ReasonName = await db.Reasons.AsNoTracking()
             .Where(r => r.OrganisationId == appointment.OrganisationId && r.Code == appointment.ReasonCode)
             .Select(r => r.Name).FirstOrDefaultAsync(ct) ?? appointment.ReasonCode;

@@ -20,7 +20,8 @@ public sealed record CreateAppointmentDto(
     string? Site, string? Reason, string? Start, int? Persons, string? FirstName, string? LastName,
     string? Email, string? Phone, List<string>? PreRequestNumbers);
 
-public sealed record CreatedAppointmentDto(string Id, string Code, string Site, string Reason, DateTimeOffset Start, DateTimeOffset End, string ManageUrl);
+public sealed record CreatedAppointmentDto(string Id, string Code, string Site, string Reason, DateTimeOffset Start, DateTimeOffset End, string ManageUrl,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? Warnings = null);
 
 public sealed record AppointmentDto(
     string Id, string Code, string Status, string Site, string SiteName, string Address, string Reason,
@@ -102,8 +103,9 @@ public static class PublicApi
                 BookingResult.Booked b => Results.Created($"/api/v1/appointments/{b.Appointment.Code}", new CreatedAppointmentDto(
                     b.Appointment.Id, b.Appointment.Code, b.Site.Id, b.Reason.Code,
                     FrenchDates.ToOffset(b.Appointment.StartUtc, b.Site.TimeZone), FrenchDates.ToOffset(b.Appointment.EndUtc, b.Site.TimeZone),
-                    ManageUrl(http.Request, b.Appointment.Code, b.ManageToken))),
+                    ManageUrl(http.Request, b.Appointment.Code, b.ManageToken), b.Warnings is { Count: > 0 } w ? w : null)),
                 BookingResult.SlotTaken => Problems.Conflict("Ce créneau vient d'être pris. Choisissez-en un autre."),
+                BookingResult.Duplicate d => Duplicates.DuplicateProblem.For(d.Message),
                 BookingResult.Refused r => Problems.Validation(r.Errors),
                 _ => throw new InvalidOperationException(),
             };
