@@ -29,7 +29,7 @@ public sealed class SmsOptions
             yield return "Sms:Sender doit compter de 1 à 11 lettres ou chiffres sans accent (exemple : MAIRIE).";
         else if (Sender.All(char.IsAsciiDigit))
             yield return "Sms:Sender doit contenir au moins une lettre : un expéditeur fait seulement de chiffres ressemble à un numéro.";
-        if (TimeoutSeconds is < 1 or > 120) yield return "Sms:TimeoutSeconds doit être compris entre 1 et 120.";
+        if (TimeoutSeconds is < 1 or > 120) yield return "Sms:TimeoutSeconds doit être compris entre 1 et 120 (délai en secondes d'un appel au fournisseur).";
         else if (TimeSpan.FromSeconds(TimeoutSeconds) + TimeSpan.FromSeconds(30) > lease)
             yield return "Notifications:Lease doit dépasser d'au moins 30 secondes le délai d'attente SMS (Sms:TimeoutSeconds).";
         if (!string.IsNullOrEmpty(WebhookSecret) && (WebhookSecret.Length < 32 || !WebhookSecret.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_')))
@@ -65,9 +65,9 @@ public sealed class OvhSmsOptions
     public IEnumerable<string> Problems()
     {
         if (!SmsOptions.IsHttpUrl(BaseUrl)) yield return "Sms:Ovh:BaseUrl doit être une adresse http(s) absolue (https://eu.api.ovh.com/1.0).";
-        if (string.IsNullOrWhiteSpace(ApplicationKey)) yield return "Sms:Ovh:ApplicationKey est obligatoire avec Sms:Provider=Ovh.";
-        if (string.IsNullOrWhiteSpace(ApplicationSecret)) yield return "Sms:Ovh:ApplicationSecret est obligatoire avec Sms:Provider=Ovh.";
-        if (string.IsNullOrWhiteSpace(ConsumerKey)) yield return "Sms:Ovh:ConsumerKey est obligatoire avec Sms:Provider=Ovh.";
+        if (string.IsNullOrWhiteSpace(ApplicationKey)) yield return "Sms:Ovh:ApplicationKey est obligatoire avec Sms:Provider=Ovh (clé de l'application créée chez OVH).";
+        if (string.IsNullOrWhiteSpace(ApplicationSecret)) yield return "Sms:Ovh:ApplicationSecret est obligatoire avec Sms:Provider=Ovh (secret de l'application créée chez OVH).";
+        if (string.IsNullOrWhiteSpace(ConsumerKey)) yield return "Sms:Ovh:ConsumerKey est obligatoire avec Sms:Provider=Ovh (clé d'accès donnée par OVH au compte).";
         if (string.IsNullOrWhiteSpace(ServiceName) || !ServiceName.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
             yield return "Sms:Ovh:ServiceName est obligatoire avec Sms:Provider=Ovh (nom du compte SMS, par exemple sms-ab12345-1).";
     }
@@ -81,7 +81,7 @@ public sealed class BrevoSmsOptions
     public IEnumerable<string> Problems()
     {
         if (!SmsOptions.IsHttpUrl(BaseUrl)) yield return "Sms:Brevo:BaseUrl doit être une adresse http(s) absolue (https://api.brevo.com/v3).";
-        if (string.IsNullOrWhiteSpace(ApiKey)) yield return "Sms:Brevo:ApiKey est obligatoire avec Sms:Provider=Brevo.";
+        if (string.IsNullOrWhiteSpace(ApiKey)) yield return "Sms:Brevo:ApiKey est obligatoire avec Sms:Provider=Brevo (clé d'API du compte Brevo).";
     }
 }
 
@@ -102,9 +102,9 @@ public sealed class TwilioSmsOptions
     {
         if (!SmsOptions.IsHttpUrl(BaseUrl)) yield return "Sms:Twilio:BaseUrl doit être une adresse http(s) absolue (https://api.twilio.com/2010-04-01).";
         if (string.IsNullOrWhiteSpace(AccountSid) || !AccountSid.All(char.IsAsciiLetterOrDigit))
-            yield return "Sms:Twilio:AccountSid est obligatoire avec Sms:Provider=Twilio (AC…).";
+            yield return "Sms:Twilio:AccountSid est obligatoire avec Sms:Provider=Twilio : c'est l'identifiant du compte (AC…).";
         if (string.IsNullOrWhiteSpace(AuthToken)) yield return "Sms:Twilio:AuthToken est obligatoire avec Sms:Provider=Twilio : il vérifie la signature des webhooks.";
         if (string.IsNullOrEmpty(ApiKeySid) != string.IsNullOrEmpty(ApiKeySecret))
-            yield return "Sms:Twilio:ApiKeySid et Sms:Twilio:ApiKeySecret vont ensemble.";
+            yield return "Sms:Twilio:ApiKeySid et Sms:Twilio:ApiKeySecret vont ensemble : renseignez les deux ou aucun.";
     }
 }
