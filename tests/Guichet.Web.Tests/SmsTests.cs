@@ -277,6 +277,24 @@ public sealed class SmsTests(SmsApp app) : IClassFixture<SmsApp>
     }
 
     [Fact]
+    public async Task An_ovh_reply_at_the_secret_address_is_understood_too_and_a_reply_without_sender_is_refused()
+    {
+        var wrong = await app.Client.GetAsync("/sms/inbound/ovh/pas-le-bon-secret-0123456789abcdefgh?senderid=%2B33700000001&message=STOP&id=1");
+        Assert.Equal(HttpStatusCode.NotFound, wrong.StatusCode);
+        Assert.False(await app.WithDbAsync(db => db.Set<SmsOptOut>().AnyAsync(o => o.Phone == "+33700000001")));
+
+        var ok = await app.Client.GetAsync($"/sms/inbound/ovh/{SmsApp.Secret}?senderid=%2B33700000001&message=STOP&id=1");
+        Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        Assert.True(await app.WithDbAsync(db => db.Set<SmsOptOut>().AnyAsync(o => o.Phone == "+33700000001")));
+
+        var anonymous = await app.Client.PostAsync($"/sms/inbound/brevo/{SmsApp.Secret}", new StringContent("""{"text":"STOP"}""", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, anonymous.StatusCode);
+        Assert.True(Answers.LooksFrench(Answers.ProblemMessage(await Answers.ProblemAsync(anonymous))));
+        var xml = await app.Client.PostAsync($"/sms/inbound/brevo/{SmsApp.Secret}", new StringContent("<sms/>", Encoding.UTF8, "application/xml"));
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, xml.StatusCode);
+    }
+
+    [Fact]
     public async Task Annuler_with_the_code_from_the_booking_phone_cancels_and_the_cancellation_sms_confirms_it()
     {
         var created = await app.BookAsync("montclair-mairie", "2026-12-22");

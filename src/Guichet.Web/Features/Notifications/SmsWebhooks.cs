@@ -29,7 +29,7 @@ public static class SmsWebhooks
         group.MapMethods("/dlr/{provider}/{secret}", ["GET", "POST"], (string provider, string secret, HttpContext http, RecordSmsReport record, SmsOptions options, CancellationToken ct) =>
             SecretAsync(provider, secret, http, options, async call => Report(await record.RunAsync(call, ct)), ct));
         group.MapMethods("/inbound/{provider}/{secret}", ["GET", "POST"], (string provider, string secret, HttpContext http, ReceiveSmsReply receive, SmsOptions options, CancellationToken ct) =>
-            SecretAsync(provider, secret, http, options, async call => await receive.RunAsync(call, ct) is null ? Missing("l'expéditeur") : Results.Text("ok"), ct));
+            SecretAsync(provider, secret, http, options, async call => await receive.RunAsync(call, ct) is null ? NoSender() : Results.Text("ok"), ct));
     }
 
     private static async Task<IResult> TwilioAsync(HttpContext http, SmsOptions options, AppOptions self, Func<SmsWebhookCall, Task<IResult>> handle, CancellationToken ct)
@@ -84,14 +84,14 @@ public static class SmsWebhooks
     /// <summary>Twilio reads TwiML back: a Message element answers the citizen, an empty Response says nothing.</summary>
     private static IResult TwiMl(SmsReplyResult? result)
     {
-        if (result is null) return Missing("From");
+        if (result is null) return NoSender();
         var response = new XElement("Response");
         if (result.Answer is { } answer) response.Add(new XElement("Message", SmsEncoding.ToGsmSafe(answer)));
         var xml = new XDocument(new XDeclaration("1.0", "utf-8", null), response);
         return Results.Text(xml.Declaration + xml.ToString(SaveOptions.DisableFormatting), "text/xml", Encoding.UTF8);
     }
 
-    private static IResult Missing(string field) => Problems.BadRequest($"Le champ {field} manque.");
+    private static IResult NoSender() => Problems.BadRequest("Le numéro de l'expéditeur du SMS manque.");
 
     private static IResult Unreadable() => Problems.BadRequest("Le corps de la requête est illisible.");
 
