@@ -25,6 +25,8 @@ public sealed class SmsApp : GuichetApp, IAsyncLifetime
 
     public FakeHttpServer Twilio { get; private set; } = null!;
     public bool Down { get; set; }
+    /// <summary>Twilio takes the request and never answers: the outcome is unknown.</summary>
+    public bool Hangs { get; set; }
 
     protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>(base.Settings)
     {
@@ -32,6 +34,7 @@ public sealed class SmsApp : GuichetApp, IAsyncLifetime
         ["App:PublicBaseUrl"] = BaseUrl,
         ["Sms:Provider"] = "Twilio",
         ["Sms:Sender"] = "LORVAL",
+        ["Sms:TimeoutSeconds"] = "1",
         ["Sms:WebhookSecret"] = Secret,
         ["Sms:Twilio:BaseUrl"] = Twilio.BaseUrl,
         ["Sms:Twilio:AccountSid"] = "AC0123456789",
@@ -41,7 +44,7 @@ public sealed class SmsApp : GuichetApp, IAsyncLifetime
 
     async Task IAsyncLifetime.InitializeAsync()
     {
-        Twilio = await FakeHttpServer.StartAsync(_ => Down
+        Twilio = await FakeHttpServer.StartAsync(_ => Hangs ? (0, "") : Down
             ? (503, """{"code":20503,"message":"Service unavailable","status":503}""")
             : (201, $$"""{"sid":"SM{{Interlocked.Increment(ref sids):D6}}","status":"queued","num_segments":"2"}"""));
         await InitializeAsync();
@@ -173,6 +176,65 @@ public sealed class SmsTests(SmsApp app) : IClassFixture<SmsApp>
         Assert.Equal(3, app.SmsAbout(created.Code).Count);   // two refused while down, one accepted
         var sent = Assert.Single(await app.OutboxAsync(created.Id));
         Assert.Equal((MessageStatus.Sent, 3, SmsDeliveryStatus.Accepted), (sent.Status, sent.Attempts, sent.DeliveryStatus));
+    }
+
+    [Fact]
+    public async Task An_sms_whose_send_timed_out_is_never_sent_again_and_ends_failed_for_an_agent_to_see()
+    {
+        await app.Dispatcher.RunOnceAsync(CancellationToken.None);
+        var created = await app.BookAsync("lorval-hotel-de-ville", "2026-12-30");
+        app.Hangs = true;
+        try
+        {
+            await app.Dispatcher.RunOnceAsync(CancellationToken.None);   // waits out Sms:TimeoutSeconds (1 s)
+        }
+        finally
+        {
+            app.Hangs = false;
+        }
+        Assert.Equal(MessageStatus.Sending, (await app.OutboxAsync(created.Id)).Single().Status);
+
+        Assert.Equal(0, await app.Dispatcher.RunOnceAsync(CancellationToken.None));
+        app.Clock.Advance(TimeSpan.FromMinutes(6));
+        await app.Dispatcher.RunOnceAsync(CancellationToken.None);
+        app.Clock.Advance(TimeSpan.FromHours(2));
+        await app.Dispatcher.RunOnceAsync(CancellationToken.None);
+
+        Assert.Single(app.SmsAbout(created.Code));
+        var failed = Assert.Single(await app.OutboxAsync(created.Id));
+        Assert.Equal((MessageStatus.Failed, OutboxDispatcher.InterruptedError), (failed.Status, failed.LastError));
+    }
+
+    [Theory]
+    [InlineData("/sms/dlr/twilio")]
+    [InlineData("/sms/inbound/twilio")]
+    [InlineData("/sms/dlr/ovh/" + SmsApp.Secret)]
+    [InlineData("/sms/inbound/ovh/" + SmsApp.Secret)]
+    [InlineData("/sms/dlr/brevo/" + SmsApp.Secret)]
+    [InlineData("/sms/inbound/brevo/" + SmsApp.Secret)]
+    public async Task Whatever_a_webhook_receives_it_never_answers_500(string path)
+    {
+        (string Type, byte[] Body)[] bodies =
+        [
+            ("application/x-www-form-urlencoded", Encoding.UTF8.GetBytes("a=%ZZ&&=&b")),
+            ("application/x-www-form-urlencoded", [0xFF, 0xFE, 0x00, 0x41]),
+            ("application/x-www-form-urlencoded", Encoding.UTF8.GetBytes("MessageSid=" + new string('x', 300) + "&MessageStatus=" + new string('y', 300) + "&From=" + new string('1', 300))),
+            ("application/json", Encoding.UTF8.GetBytes(new string('[', 5000))),
+            ("application/json", Encoding.UTF8.GetBytes("""{"messageId":{"a":1},"msg_status":["delivered"],"from":null}""")),
+            ("application/json", Encoding.UTF8.GetBytes("""{"messageId":"x","msg_status":"delivered","sender":"+33612345678","text":"ANNULER 99999999"}""")),
+            ("multipart/form-data; boundary=x", Encoding.UTF8.GetBytes("--x\r\nContent-Disposition: form-data; name=\"From\"\r\n\r\n+33612345678\r\n--x--\r\n")),
+            ("text/plain", Encoding.UTF8.GetBytes("STOP")),
+            ("application/json", []),
+        ];
+        foreach (var (type, body) in bodies)
+        {
+            var content = new ByteArrayContent(body);
+            content.Headers.TryAddWithoutValidation("Content-Type", type);
+            var answer = await app.Client.PostAsync(path, content);
+            Assert.True((int)answer.StatusCode < 500, $"{type} {body.Length} octets: {(int)answer.StatusCode}");
+        }
+        var get = await app.Client.GetAsync(path + "?id=" + new string('9', 100) + "&dlr=%FF&senderid=&message=");
+        Assert.True((int)get.StatusCode < 500, $"GET: {(int)get.StatusCode}");
     }
 
     [Fact]
