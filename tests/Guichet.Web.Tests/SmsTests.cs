@@ -132,6 +132,7 @@ public sealed class SmsTests(SmsApp app) : IClassFixture<SmsApp>
         Assert.DoesNotContain("identité", text);             // no document details on a locked screen
         var analysis = SmsEncoding.Analyze(text);
         Assert.Equal(SmsAlphabet.Gsm7, analysis.Alphabet);
+        Assert.True(analysis.Segments <= 2, $"{analysis.Units} septets");   // the 256-bit token in the link alone takes 43
 
         var sent = Assert.Single(await app.OutboxAsync(created.Id));
         Assert.Equal(MessageStatus.Sent, sent.Status);

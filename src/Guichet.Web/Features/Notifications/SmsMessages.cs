@@ -33,7 +33,8 @@ public sealed class SmsMessages(GuichetDb db, AppOptions app, SmsOptions options
     public bool RepliesAccepted => options.Provider switch
     {
         SmsProvider.Ovh => options.Ovh.SenderForResponse,
-        SmsProvider.Twilio => !string.IsNullOrEmpty(options.Twilio.From) || !string.IsNullOrEmpty(options.Twilio.MessagingServiceSid),
+        // A Messaging Service may hold an alphanumeric sender: only an explicit Twilio number is known to take replies.
+        SmsProvider.Twilio => options.Twilio.From?.StartsWith('+') == true,
         _ => false,
     };
 
