@@ -251,3 +251,28 @@ public sealed class SmsGatewayTests
         Assert.Contains(new SmsOptions { Provider = SmsProvider.Brevo }.Problems(false, lease), p => p.StartsWith("Sms:Brevo:ApiKey", StringComparison.Ordinal));
     }
 }
+
+/// <summary>The real app started with the given settings on top of the usual test ones.</summary>
+public sealed class ConfiguredApp(Dictionary<string, string?> extra) : GuichetApp
+{
+    protected override IDictionary<string, string?> Settings =>
+        new Dictionary<string, string?>(base.Settings).Concat(extra).ToDictionary(p => p.Key, p => p.Value);
+}
+
+public sealed class SmsStartupTests
+{
+    [Theory]
+    [InlineData("Sms:Provider", "Orange", "Sms:Provider vaut « Orange »")]
+    [InlineData("Sms:Provider", "Ovh", "Sms:Ovh:ApplicationKey est obligatoire")]
+    [InlineData("Sms:Sender", "MAIRIE-DE-LORVAL", "Sms:Sender doit compter de 1 à 11")]
+    [InlineData("Sms:TimeoutSeconds", "quinze", "La section Sms contient une valeur illisible")]
+    public async Task A_wrong_sms_setting_stops_the_app_at_start_up_with_a_french_message(string key, string value, string expected)
+    {
+        var app = new ConfiguredApp(new() { [key] = value });
+        var e = await Assert.ThrowsAnyAsync<Exception>(() => app.InitializeAsync());
+        Assert.Contains(expected, e.ToString());
+        // The host never started: its throwaway database must still go.
+        try { await app.DisposeAsync(); }
+        catch (Exception) { await app.Database.DisposeAsync(); }
+    }
+}
