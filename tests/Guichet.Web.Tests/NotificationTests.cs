@@ -94,13 +94,14 @@ public sealed class NotificationTests(MailApp app) : IClassFixture<MailApp>
     }
 
     [Fact]
-    public async Task A_booking_without_an_email_writes_no_message()
+    public async Task A_booking_without_an_email_writes_no_email_only_the_sms_to_the_mobile()
     {
         var slot = (await app.SlotsAsync(site: "montclair-mairie", from: "2026-12-15", to: "2026-12-15")).First();
         var answer = await app.BookAsync(GuichetApp.Booking(slot, email: null, phone: "06 12 34 56 78"));
         Assert.Equal(HttpStatusCode.Created, answer.StatusCode);
         var created = (await answer.Content.ReadFromJsonAsync<ApiCreated>(GuichetApp.Json))!;
-        Assert.Empty(await app.OutboxAsync(created.Id));
+        var only = Assert.Single(await app.OutboxAsync(created.Id));
+        Assert.Equal((MessageChannel.Sms, "+33612345678"), (only.Channel, only.Recipient));
     }
 
     [Fact]

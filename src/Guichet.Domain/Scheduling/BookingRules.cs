@@ -56,6 +56,11 @@ public static partial class BookingRules
         return null;
     }
 
+    /// <summary>Said to a citizen who gives a landline: SMS cannot reach it, and what to do instead.</summary>
+    public const string LandlineRefused =
+        "Ce numéro n'est pas un portable : il ne peut pas recevoir de SMS. Indiquez un numéro de portable ou une adresse e-mail "
+        + "pour recevoir la confirmation, ou appelez la mairie : un agent prendra le rendez-vous avec vous.";
+
     /// <summary>Confirmations go by e-mail or SMS, so the citizen leaves at least one way to reach them.</summary>
     public static IEnumerable<FieldError> CheckContact(string? firstName, string? lastName, string? email, string? phone, bool phoneMustBeMobile)
     {
@@ -67,7 +72,7 @@ public static partial class BookingRules
             var parsed = FrenchPhone.Parse(phone);
             if (parsed is null) yield return new("phone", "Ce numéro de téléphone n'est pas valide (exemple : 06 12 34 56 78).");
             else if (phoneMustBeMobile && !parsed.Value.IsMobile)
-                yield return new("phone", "Ce numéro n'est pas un portable : les SMS ne peuvent pas y être envoyés. Indiquez un portable ou une adresse e-mail.");
+                yield return new("phone", LandlineRefused);
         }
         if (string.IsNullOrWhiteSpace(email) && string.IsNullOrWhiteSpace(phone))
             yield return new("email", "Indiquez une adresse e-mail ou un numéro de portable pour recevoir la confirmation.");

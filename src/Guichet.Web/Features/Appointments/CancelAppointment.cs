@@ -30,6 +30,13 @@ public sealed class CancelAppointment(GuichetDb db, AppointmentMessages messages
         return appointment is null ? new CancelResult.NotFound() : await CancelAsync(appointment, agent.Id, ct);
     }
 
+    /// <summary>The citizen by SMS ("ANNULER code"), from the number the appointment was booked with.</summary>
+    public async Task<CancelResult> BySmsAsync(string code, string phoneE164, CancellationToken ct)
+    {
+        var appointment = await db.Appointments.FirstOrDefaultAsync(a => a.Code == code && a.Phone == phoneE164, ct);
+        return appointment is null ? new CancelResult.NotFound() : await CancelAsync(appointment, "citizen", ct);
+    }
+
     private async Task<CancelResult> CancelAsync(Appointment appointment, string by, CancellationToken ct)
     {
         if (appointment.Status == AppointmentStatus.Cancelled) return new CancelResult.Cancelled(appointment);

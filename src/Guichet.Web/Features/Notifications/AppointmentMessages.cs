@@ -13,10 +13,11 @@ namespace Guichet.Web.Features.Notifications;
 /// them with the appointment, so a booking never exists without its confirmation, nor a confirmation without it.
 /// The message is rendered now because the manage link's token exists only at booking time (only its hash is kept).
 /// </summary>
-public sealed class AppointmentMessages(GuichetDb db, AppOptions app, MailOptions mail, TimeProvider clock)
+public sealed class AppointmentMessages(GuichetDb db, AppOptions app, MailOptions mail, SmsMessages sms, TimeProvider clock)
 {
     public async Task AddConfirmationAsync(Appointment appointment, Site site, Reason reason, string manageToken, CancellationToken ct)
     {
+        await sms.AddConfirmationAsync(appointment, site, manageToken, ct);
         if (appointment.Email is null) return;
         var organisation = await db.Organisations.AsNoTracking().FirstAsync(o => o.Id == appointment.OrganisationId, ct);
         var when = FrenchDates.DayAndTime(FrenchDates.ToLocal(appointment.StartUtc, site.TimeZone));
@@ -66,6 +67,7 @@ public sealed class AppointmentMessages(GuichetDb db, AppOptions app, MailOption
     /// <summary>Loads what it needs itself: a cancellation comes from several doors that hold only the appointment.</summary>
     public async Task AddCancellationAsync(Appointment appointment, CancellationToken ct)
     {
+        await sms.AddCancellationAsync(appointment, ct);
         if (appointment.Email is null) return;
         var organisation = await db.Organisations.AsNoTracking().FirstAsync(o => o.Id == appointment.OrganisationId, ct);
         var site = await db.Sites.AsNoTracking().FirstAsync(s => s.Id == appointment.SiteId, ct);

@@ -1,4 +1,5 @@
 using Guichet.Web.Platform.Mail;
+using Guichet.Web.Platform.Sms;
 
 namespace Guichet.Web.Features.Notifications;
 
@@ -9,10 +10,12 @@ public static class NotificationsFeature
         var app = builder.Configuration.GetSection("App").Get<AppOptions>() ?? new AppOptions();
         var mail = builder.Configuration.GetSection("Mail").Get<MailOptions>() ?? new MailOptions();
         var notifications = builder.Configuration.GetSection("Notifications").Get<NotificationsOptions>() ?? new NotificationsOptions();
+        var (sms, smsProblems) = SmsFeature.ReadOptions(builder.Configuration.GetSection("Sms"), builder.Environment.IsProduction(), notifications.Lease);
         // Checked now, at start-up, rather than at the first message of the day.
         var problems = app.Problems()
             .Concat(mail.Problems(builder.Environment.IsProduction()))
             .Concat(notifications.Problems(TimeSpan.FromSeconds(mail.Smtp.TimeoutSeconds)))
+            .Concat(smsProblems)
             .ToList();
         if (problems.Count > 0) throw new InvalidOperationException("Configuration des notifications invalide : " + string.Join(" ", problems));
 
@@ -22,6 +25,7 @@ public static class NotificationsFeature
         services.AddSingleton(notifications);
         if (mail.HasSmtpServer) services.AddSingleton<IMailSender, SmtpMailSender>();
         else services.AddSingleton<IMailSender, RecordingMailSender>();
+        services.AddSms(sms);
         services.AddScoped<AppointmentMessages>();
         services.AddSingleton<OutboxDispatcher>();
         if (notifications.Enabled) services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
@@ -30,7 +34,8 @@ public static class NotificationsFeature
 
     public static WebApplication MapNotifications(this WebApplication app)
     {
-        // Nothing to map yet: the outbox is sent from the background. Delivery-report webhooks will be mapped here.
+        // The outbox is sent from the background; the SMS providers call back here.
+        SmsWebhooks.Map(app);
         return app;
     }
 }

@@ -1,6 +1,7 @@
 using Guichet.Web.Data;
 using Guichet.Web.Platform;
 using Guichet.Web.Platform.Mail;
+using Guichet.Web.Platform.Sms;
 using Microsoft.EntityFrameworkCore;
 
 namespace Guichet.Web.Features.Notifications;
@@ -14,7 +15,7 @@ namespace Guichet.Web.Features.Notifications;
 /// back to Pending.
 /// </summary>
 public sealed class OutboxDispatcher(
-    IServiceScopeFactory scopes, TimeProvider clock, IMailSender mail, NotificationsOptions options, ILogger<OutboxDispatcher> log)
+    IServiceScopeFactory scopes, TimeProvider clock, IMailSender mail, SmsDelivery sms, NotificationsOptions options, ILogger<OutboxDispatcher> log)
     : BackgroundService
 {
     /// <summary>Waits after the 1st, 2nd, 3rd… refused attempt; the last one repeats.</summary>
@@ -115,11 +116,12 @@ public sealed class OutboxDispatcher(
                 .SetProperty(m => m.LeaseUntilUtc, clock.GetUtcNow().UtcDateTime + options.Lease), ct);
         if (begun == 0) return;   // our claim ran out and the message went back to the queue
         message.Attempts++;
+        SmsAccepted? receipt;
         try
         {
-            await SendAsync(message, sender, ct);
+            receipt = await SendAsync(db, message, sender, ct);
         }
-        catch (MailNotSentException e)
+        catch (MessageNotSentException e)
         {
             var final = e.Permanent || message.Attempts >= options.MaxAttempts;
             var next = clock.GetUtcNow().UtcDateTime + Backoff[Math.Clamp(message.Attempts - 1, 0, Backoff.Length - 1)];
@@ -142,28 +144,33 @@ public sealed class OutboxDispatcher(
             return;
         }
         // Recorded even when stopping: the provider has the message, forgetting that would send it again.
+        var (reference, segments, delivery) = (receipt?.ProviderId, receipt?.Segments, receipt is null ? (SmsDeliveryStatus?)null : SmsDeliveryStatus.Accepted);
         await Mine(db, message, token).ExecuteUpdateAsync(s => s
             .SetProperty(m => m.Status, MessageStatus.Sent)
             .SetProperty(m => m.SentUtc, clock.GetUtcNow().UtcDateTime)
+            .SetProperty(m => m.ProviderReference, m => reference ?? m.ProviderReference)
+            .SetProperty(m => m.Segments, m => segments ?? m.Segments)
+            .SetProperty(m => m.DeliveryStatus, m => delivery ?? m.DeliveryStatus)
             .SetProperty(m => m.LastError, (string?)null)
             .SetProperty(m => m.ClaimToken, (string?)null)
             .SetProperty(m => m.LeaseUntilUtc, (DateTime?)null), CancellationToken.None);
         log.LogInformation("Outbox message {MessageId} ({Kind}) sent for appointment {AppointmentId}", message.Id, message.Kind, message.AppointmentId);
     }
 
-    private Task SendAsync(OutboxMessage message, string sender, CancellationToken ct) => message.Channel switch
+    /// <summary>Sends one message; an SMS returns the provider's id and segments, an e-mail keeps its Message-ID.</summary>
+    private async Task<SmsAccepted?> SendAsync(GuichetDb db, OutboxMessage message, string sender, CancellationToken ct)
     {
-        MessageChannel.Email => mail.SendAsync(new OutgoingMail(
+        if (message.Channel == MessageChannel.Sms) return await sms.SendAsync(db, message, ct);
+        await mail.SendAsync(new OutgoingMail(
             message.ProviderReference!,
             FromName: sender,
             To: message.Recipient,
             Subject: message.Subject ?? "",
             TextBody: message.Body,
             HtmlBody: message.HtmlBody,
-            Calendar: message.Calendar is null ? null : new MailCalendar(message.Calendar, ICalendar.MethodOf(message.Calendar))), ct),
-        // No SMS provider yet: such a message is refused for good rather than left waiting.
-        _ => throw new MailNotSentException("Aucun fournisseur SMS n'est configuré.", permanent: true),
-    };
+            Calendar: message.Calendar is null ? null : new MailCalendar(message.Calendar, ICalendar.MethodOf(message.Calendar))), ct);
+        return null;
+    }
 
     private static IQueryable<OutboxMessage> Mine(GuichetDb db, OutboxMessage message, string token) =>
         db.Set<OutboxMessage>().Where(m => m.Id == message.Id && m.ClaimToken == token && m.Status == MessageStatus.Sending);

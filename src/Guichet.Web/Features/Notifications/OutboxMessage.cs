@@ -46,6 +46,10 @@ public sealed class OutboxMessage
     public string? ProviderReference { get; set; }
     public DateTime? SentUtc { get; set; }
     public DateTime CreatedUtc { get; set; }
+    /// <summary>SMS only: segments the provider bills, and the most advanced delivery report so far (see SmsDeliveryStatus).</summary>
+    public int? Segments { get; set; }
+    public SmsDeliveryStatus? DeliveryStatus { get; set; }
+    public DateTime? DeliveryUpdatedUtc { get; set; }
 
     internal static void Map(ModelBuilder b) => b.Entity<OutboxMessage>(e =>
     {
@@ -62,6 +66,9 @@ public sealed class OutboxMessage
         e.Property(x => x.ClaimToken).HasMaxLength(64);
         e.Property(x => x.LastError).HasMaxLength(500);
         e.Property(x => x.ProviderReference).HasMaxLength(300);
+        e.Property(x => x.DeliveryStatus).HasConversion<string>().HasMaxLength(16);
+        // Delivery reports find their message by the provider's id.
+        e.HasIndex(x => x.ProviderReference);
         e.HasIndex(x => x.IdempotencyKey).IsUnique();
         // The dispatcher's claim: due pending messages, oldest first.
         e.HasIndex(x => new { x.Status, x.NextAttemptUtc });

@@ -18,8 +18,5 @@ public interface IMailSender
 }
 
 /// <summary>The server surely did not accept the message. The reason never holds the recipient's address.</summary>
-public sealed class MailNotSentException(string reason, bool permanent, Exception? inner = null) : Exception(reason, inner)
-{
-    /// <summary>Retrying cannot help (e.g. the mailbox does not exist).</summary>
-    public bool Permanent { get; } = permanent;
-}
+public sealed class MailNotSentException(string reason, bool permanent, Exception? inner = null)
+    : MessageNotSentException(reason, permanent, inner);

@@ -1,0 +1,88 @@
+using System.Globalization;
+using Guichet.Domain.Contacts;
+using Guichet.Domain.Messaging;
+using Guichet.Web.Data;
+using Guichet.Web.Platform;
+using Guichet.Web.Platform.Sms;
+using Microsoft.EntityFrameworkCore;
+
+namespace Guichet.Web.Features.Notifications;
+
+/// <summary>
+/// Writes an appointment's SMS into the outbox, beside its e-mail and in the same transaction: only to a mobile
+/// number (landlines get none), and never to a number that answered STOP.
+/// </summary>
+public sealed class SmsMessages(GuichetDb db, AppOptions app, SmsOptions options, TimeProvider clock)
+{
+    public async Task AddConfirmationAsync(Appointment appointment, Site site, string manageToken, CancellationToken ct)
+    {
+        if (await RecipientAsync(appointment, ct) is not { } to) return;
+        var manageUrl = $"{app.PublicBaseUrl.TrimEnd('/')}/rendez-vous/{appointment.Code}?token={Uri.EscapeDataString(manageToken)}";
+        Add(appointment, to, MessageKind.Confirmation, SmsTexts.Confirmation(appointment, site, manageUrl, RepliesAccepted));
+    }
+
+    public async Task AddCancellationAsync(Appointment appointment, CancellationToken ct)
+    {
+        if (await RecipientAsync(appointment, ct) is not { } to) return;
+        var site = await db.Sites.AsNoTracking().FirstAsync(s => s.Id == appointment.SiteId, ct);
+        var byCitizen = appointment.CancelledBy is null or "citizen";
+        Add(appointment, to, MessageKind.Cancellation, SmsTexts.Cancellation(appointment, site, byCitizen, app.PublicBaseUrl.TrimEnd('/') + "/"));
+    }
+
+    /// <summary>Citizens can answer (ANNULER, STOP) only from a number, never to an alphanumeric sender.</summary>
+    public bool RepliesAccepted => options.Provider switch
+    {
+        SmsProvider.Ovh => options.Ovh.SenderForResponse,
+        // A Messaging Service may hold an alphanumeric sender: only an explicit Twilio number is known to take replies.
+        SmsProvider.Twilio => options.Twilio.From?.StartsWith('+') == true,
+        _ => false,
+    };
+
+    private async Task<string?> RecipientAsync(Appointment appointment, CancellationToken ct)
+    {
+        if (FrenchPhone.Parse(appointment.Phone) is not { IsMobile: true } phone) return null;
+        return await db.Set<SmsOptOut>().AnyAsync(o => o.Phone == phone.E164, ct) ? null : phone.E164;
+    }
+
+    private void Add(Appointment appointment, string to, MessageKind kind, string text)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        db.Add(new OutboxMessage
+        {
+            Id = Secrets.NewId(),
+            OrganisationId = appointment.OrganisationId,
+            AppointmentId = appointment.Id,
+            Kind = kind,
+            Channel = MessageChannel.Sms,
+            Recipient = to,
+            Body = text,
+            ScheduledUtc = now,
+            IdempotencyKey = $"{appointment.Id}:{kind}:Sms:{now.ToString("yyyyMMdd'T'HHmmss.fffffff'Z'", CultureInfo.InvariantCulture)}",
+            Status = MessageStatus.Pending,
+            NextAttemptUtc = now,
+            Segments = SmsEncoding.Analyze(text).Segments,
+            CreatedUtc = now,
+        });
+    }
+}
+
+/// <summary>
+/// The dispatcher's SMS step: refuses a number that answered STOP since the message was queued, sends through the
+/// gateway, and names the provider in the reference ("twilio:SM…") so a report never matches another provider's id.
+/// </summary>
+public sealed class SmsDelivery(ISmsGateway gateway)
+{
+    public const string OptedOut = "Ce numéro a répondu STOP : aucun SMS ne lui est plus envoyé.";
+
+    public string Provider => gateway.Name;
+
+    public async Task<SmsAccepted> SendAsync(GuichetDb db, OutboxMessage message, CancellationToken ct)
+    {
+        if (await db.Set<SmsOptOut>().AnyAsync(o => o.Phone == message.Recipient, ct))
+            throw new SmsNotSentException(OptedOut, permanent: true);
+        var accepted = await gateway.SendAsync(new OutgoingSms(message.Recipient, message.Body, message.Id), ct);
+        return accepted with { ProviderId = Reference(gateway.Name, accepted.ProviderId) };
+    }
+
+    public static string Reference(string provider, string providerId) => $"{provider}:{providerId}";
+}
