@@ -23,6 +23,7 @@ public static class NotificationsFeature
         if (mail.HasSmtpServer) services.AddSingleton<IMailSender, SmtpMailSender>();
         else services.AddSingleton<IMailSender, RecordingMailSender>();
         services.AddScoped<AppointmentMessages>();
+        services.AddScoped<MessageAttachments>();
         services.AddSingleton<OutboxDispatcher>();
         if (notifications.Enabled) services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
         return builder;

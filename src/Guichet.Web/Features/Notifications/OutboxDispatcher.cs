@@ -68,6 +68,7 @@ public sealed class OutboxDispatcher(
         var token = Secrets.NewId();
         var claimed = await ClaimAsync(db, token, now, ct);
         var organisationIds = claimed.Select(m => m.OrganisationId).Distinct().ToList();
+        var attachments = scope.ServiceProvider.GetRequiredService<MessageAttachments>();
         var senders = claimed.Count == 0 ? [] : await db.Organisations.AsNoTracking().Where(o => organisationIds.Contains(o.Id))
             .ToDictionaryAsync(o => o.Id, o => o.Name, ct);
         for (var i = 0; i < claimed.Count; i++)
@@ -78,7 +79,7 @@ public sealed class OutboxDispatcher(
                 await ReleaseAsync(db, claimed.Skip(i).Select(m => m.Id).ToList(), token);
                 break;
             }
-            await DeliverAsync(db, claimed[i], senders.GetValueOrDefault(claimed[i].OrganisationId, "Guichet"), token, ct);
+            await DeliverAsync(db, claimed[i], senders.GetValueOrDefault(claimed[i].OrganisationId, "Guichet"), token, attachments, ct);
         }
         return claimed.Count;
     }
@@ -103,7 +104,7 @@ public sealed class OutboxDispatcher(
             .OrderBy(m => m.NextAttemptUtc).ThenBy(m => m.Id).ToListAsync(ct);
     }
 
-    private async Task DeliverAsync(GuichetDb db, OutboxMessage message, string sender, string token, CancellationToken ct)
+    private async Task DeliverAsync(GuichetDb db, OutboxMessage message, string sender, string token, MessageAttachments attachments, CancellationToken ct)
     {
         // The point after which the outcome may be unknown, recorded before the provider hears of the message.
         // Each message gets its own lease here, so a slow batch never makes a live send look interrupted.
@@ -117,7 +118,7 @@ public sealed class OutboxDispatcher(
         message.Attempts++;
         try
         {
-            await SendAsync(message, sender, ct);
+            await SendAsync(message, sender, await attachments.ForAsync(message, ct), ct);
         }
         catch (MailNotSentException e)
         {
@@ -151,7 +152,7 @@ public sealed class OutboxDispatcher(
         log.LogInformation("Outbox message {MessageId} ({Kind}) sent for appointment {AppointmentId}", message.Id, message.Kind, message.AppointmentId);
     }
 
-    private Task SendAsync(OutboxMessage message, string sender, CancellationToken ct) => message.Channel switch
+    private Task SendAsync(OutboxMessage message, string sender, IReadOnlyList<MailAttachment> files, CancellationToken ct) => message.Channel switch
     {
         MessageChannel.Email => mail.SendAsync(new OutgoingMail(
             message.ProviderReference!,
@@ -160,7 +161,8 @@ public sealed class OutboxDispatcher(
             Subject: message.Subject ?? "",
             TextBody: message.Body,
             HtmlBody: message.HtmlBody,
-            Calendar: message.Calendar is null ? null : new MailCalendar(message.Calendar, ICalendar.MethodOf(message.Calendar))), ct),
+            Calendar: message.Calendar is null ? null : new MailCalendar(message.Calendar, ICalendar.MethodOf(message.Calendar)),
+            Attachments: files), ct),
         // No SMS provider yet: such a message is refused for good rather than left waiting.
         _ => throw new MailNotSentException("Aucun fournisseur SMS n'est configuré.", permanent: true),
     };
