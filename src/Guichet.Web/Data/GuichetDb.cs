@@ -121,6 +121,7 @@ public sealed class GuichetDb(DbContextOptions<GuichetDb> options) : DbContext(o
         });
 
         Features.Notifications.OutboxMessage.Map(b);
+        Features.Notifications.NotificationSettings.Map(b);
 
         Features.IdentityDocuments.ChecklistOverride.Map(b);
 

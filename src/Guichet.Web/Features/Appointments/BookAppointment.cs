@@ -38,7 +38,7 @@ public abstract record BookingResult
 /// Books one appointment. The rules are checked here, but the last word belongs to the database: the
 /// slot claims' primary key refuses a second booking of the same minutes, whichever node sent it.
 /// </summary>
-public sealed class BookAppointment(GuichetDb db, FindSlots finder, AppointmentMessages messages, TimeProvider clock, ILogger<BookAppointment> log)
+public sealed class BookAppointment(GuichetDb db, FindSlots finder, AppointmentMessages messages, AppointmentReminders reminders, TimeProvider clock, ILogger<BookAppointment> log)
 {
     public async Task<BookingResult> RunAsync(BookingRequest request, Booker booker, CancellationToken ct)
     {
@@ -117,6 +117,7 @@ public sealed class BookAppointment(GuichetDb db, FindSlots finder, AppointmentM
                 .Select(u => new SlotClaim { StationId = station.StationId, Unit = u, AppointmentId = appointment.Id }));
             // Saved by the same SaveChanges: no confirmation without the booking, no booking without it.
             await messages.AddConfirmationAsync(appointment, site, reason, token, ct);
+            await reminders.AddAsync(appointment, site, reason, token, ct);
             try
             {
                 await db.SaveChangesAsync(ct);

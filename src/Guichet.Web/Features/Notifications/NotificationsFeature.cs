@@ -24,6 +24,7 @@ public static class NotificationsFeature
         else services.AddSingleton<IMailSender, RecordingMailSender>();
         services.AddScoped<AppointmentMessages>();
         services.AddScoped<MessageAttachments>();
+        builder.AddReminders();
         services.AddSingleton<OutboxDispatcher>();
         if (notifications.Enabled) services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
         return builder;

@@ -65,6 +65,8 @@ public sealed class OutboxDispatcher(
                 .SetProperty(m => m.LeaseUntilUtc, (DateTime?)null), ct);
         if (interrupted > 0) log.LogWarning("{Count} outbox messages were interrupted while sending and are marked failed", interrupted);
 
+        // A reminder is worth nothing once its appointment has begun, however long the outage was.
+        await AppointmentReminders.DropStaleAsync(db, now, ct);
         var token = Secrets.NewId();
         var claimed = await ClaimAsync(db, token, now, ct);
         var organisationIds = claimed.Select(m => m.OrganisationId).Distinct().ToList();
