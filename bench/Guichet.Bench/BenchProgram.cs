@@ -13,6 +13,7 @@ public sealed record BenchOptions(
     int WarmUp,
     int Clients,
     TimeSpan Duration,
+    bool DurationGiven,
     bool Keep);
 
 public static class BenchProgram
@@ -41,7 +42,9 @@ public static class BenchProgram
           --requests N        measured requests per endpoint for slots and ants (default 300)
           --warmup N          warm-up requests per endpoint for slots and ants (default 30)
           --clients N         concurrent clients / insert workers for booking (default 64)
-          --duration S        seconds of each timed phase of booking (default 20)
+          --duration S        seconds of each timed phase of booking (default 20); for reminders, a cap on the
+                              dispatch phase (default: until every reminder is sent, at most 30 minutes), after
+                              which the rate so far is reported
           --keep              keep the database (SQLite file or PostgreSQL database) and print where it is
         """;
 
@@ -100,7 +103,8 @@ public static class BenchProgram
     {
         string? scenario = null, postgres = null;
         int? appointments = null;
-        int requests = 300, warmUp = 30, clients = 64, seconds = 20;
+        int requests = 300, warmUp = 30, clients = 64;
+        int? seconds = null;
         var keep = false;
         for (var i = 0; i < args.Length; i++)
         {
@@ -131,6 +135,6 @@ public static class BenchProgram
         if (scenario is null) throw new ArgumentException("Name a scenario: slots, booking, ants, reminders or all.");
         if (scenario is not ("slots" or "booking" or "ants" or "reminders" or "all")) throw new ArgumentException($"Unknown scenario '{scenario}'.");
         if (postgres is not null && string.IsNullOrWhiteSpace(postgres)) throw new ArgumentException("--postgres needs a connection string.");
-        return new BenchOptions(scenario, postgres, appointments ?? 10_000, appointments is not null, requests, warmUp, clients, TimeSpan.FromSeconds(seconds), keep);
+        return new BenchOptions(scenario, postgres, appointments ?? 10_000, appointments is not null, requests, warmUp, clients, TimeSpan.FromSeconds(seconds ?? 20), seconds is not null, keep);
     }
 }

@@ -74,6 +74,8 @@ public static class RemindersScenario
 
         // Second start, dispatcher on: from the process start until the last reminder is recorded as sent.
         var dispatch = Stopwatch.StartNew();
+        var limit = options.DurationGiven ? options.Duration : Limit;
+        var complete = true;
         double healthySeconds;
         int sent, failed, dropped;
         await using (var app = await AppHost.StartAsync(database, ct, settings))
@@ -86,14 +88,16 @@ public static class RemindersScenario
                 var open = await db.OutboxMessages.CountAsync(m => m.Kind == MessageKind.Reminder
                     && (m.Status == MessageStatus.Pending || m.Status == MessageStatus.Claimed || m.Status == MessageStatus.Sending), ct);
                 if (open == 0) break;
-                if (dispatch.Elapsed > Limit)
+                if (dispatch.Elapsed > limit)
                 {
-                    Console.WriteLine($"FAILED    {Machine.N(open)} reminders still unsent after {Limit.TotalMinutes:0} minutes:{Environment.NewLine}{app.LastOutput()}");
-                    return false;
+                    // Stopped on purpose (--duration) or at the 30-minute cap: the rate so far is what is reported.
+                    complete = false;
+                    break;
                 }
             }
         }
         var dispatchSeconds = dispatch.Elapsed.TotalSeconds;
+        // The app is stopped: what was sent is final (an interrupted send stays Sending and is not counted as sent).
         await using (var db = database.NewContext())
         {
             sent = await db.OutboxMessages.CountAsync(m => m.Kind == MessageKind.Reminder && m.Status == MessageStatus.Sent, ct);
@@ -108,15 +112,27 @@ public static class RemindersScenario
         var table = new Table("reminders", "raw insert");
         table.Row("enqueue: seconds", enqueueSeconds, baselineSeconds);
         table.Row("enqueue: per second", count / enqueueSeconds, count / baselineSeconds, "0");
-        table.Row("dispatch: seconds (incl. app start)", dispatchSeconds, baselineSeconds);
-        table.Row("dispatch: per second", count / dispatchSeconds, count / baselineSeconds, "0");
+        if (complete)
+        {
+            table.Row("dispatch: seconds (incl. app start)", dispatchSeconds, baselineSeconds);
+            table.Row("dispatch: per second", count / dispatchSeconds, count / baselineSeconds, "0");
+        }
+        else
+        {
+            var rate = sent / Math.Max(0.001, dispatchSeconds - healthySeconds);
+            table.Row($"dispatch: per second ({Machine.N(sent)} sent in {dispatchSeconds - healthySeconds:0} s)", rate, count / baselineSeconds, "0");
+            table.Row($"dispatch: projected seconds for {Machine.N(count)}", healthySeconds + count / rate, baselineSeconds, "0");
+        }
         table.Print();
+        if (!complete)
+            Console.WriteLine($"  dispatch stopped after {dispatchSeconds:0} s ({(options.DurationGiven ? "--duration" : "30-minute cap")}) with {Machine.N(count - sent - failed - dropped)} reminders not sent yet: the rate counts the time after /health answered");
         Console.WriteLine($"  the dispatching app answered /health {healthySeconds:0.0} s after its start; {Machine.N(due)} of {Machine.N(queued)} reminders were due when it started");
         Console.WriteLine($"load      {Machine.LoadAverage()} at the end");
 
         var received = sink.MessageIds;
         var distinct = received.Distinct().Count();
-        var ok = queued == count && sent == count && failed == 0 && dropped == 0 && received.Count == count && distinct == count;
+        var ok = queued == count && failed == 0 && dropped == 0 && distinct == received.Count
+                 && (complete ? sent == count && received.Count == count : received.Count >= sent && received.Count <= sent + 1);
         Console.WriteLine($"check     {Machine.N(queued)} queued, {Machine.N(sent)} sent, {Machine.N(failed)} failed, {Machine.N(dropped)} dropped; " +
                           $"the sink received {Machine.N(received.Count)} messages with {Machine.N(distinct)} distinct Message-IDs — {(ok ? "OK" : "FAILED")}");
         return ok;

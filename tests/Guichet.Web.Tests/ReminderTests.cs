@@ -27,7 +27,7 @@ public sealed class ReminderTests(MailApp app) : IClassFixture<MailApp>
     }
 
     private async Task<OutboxMessage?> ReminderOfAsync(string appointmentId) =>
-        (await app.OutboxAsync(appointmentId)).SingleOrDefault(m => m.Kind == MessageKind.Reminder);
+        (await app.OutboxAsync(appointmentId, withReminders: true)).SingleOrDefault(m => m.Kind == MessageKind.Reminder);
 
     [Fact]
     public async Task A_reminder_is_written_with_the_booking_and_sent_at_its_time_never_before()
@@ -74,7 +74,7 @@ public sealed class ReminderTests(MailApp app) : IClassFixture<MailApp>
     {
         app.Clock.Set(GuichetApp.Start);
         var created = await BookFirstAsync("lorval-hotel-de-ville", "2026-12-01");   // Tuesday morning: about 26 hours ahead
-        var outbox = await app.OutboxAsync(created.Id);
+        var outbox = await app.OutboxAsync(created.Id, withReminders: true);
         Assert.Equal([MessageKind.Confirmation], outbox.Select(m => m.Kind));
     }
 
