@@ -146,6 +146,19 @@ public sealed class ConvocationTests(GuichetApp app) : IClassFixture<GuichetApp>
         Assert.Equal(HttpStatusCode.OK, (await host.Http.GetAsync($"/agent/rendez-vous/{id}/convocation.pdf")).StatusCode);
     }
 
+    [Theory]
+    [InlineData("/rendez-vous/12345678/convocation.pdf?token=%00")]
+    [InlineData("/rendez-vous/%3Cscript%3E/convocation.pdf?token=x")]
+    [InlineData("/rendez-vous/1234567890123456789012345/rendez-vous.ics?token=x")]
+    [InlineData("/rendez-vous/12345678/convocation.pdf?token=' OR '1'='1")]
+    public async Task Hostile_download_links_get_a_clear_refusal_never_a_500(string url)
+    {
+        var answer = await app.Client.GetAsync(url);
+        Assert.True(answer.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.BadRequest, $"{url}: {answer.StatusCode}");
+        var longToken = await app.Client.GetAsync($"/rendez-vous/12345678/convocation.pdf?token={new string('a', 5000)}");
+        Assert.Equal(HttpStatusCode.NotFound, longToken.StatusCode);
+    }
+
     private async Task<ApiCreated> BookAsync(string site, string day)
     {
         var slot = (await app.SlotsAsync(site: site, from: day, to: day)).First();

@@ -167,6 +167,8 @@ public sealed class ReminderTests(MailApp app) : IClassFixture<MailApp>
         Assert.Contains("nombre d'heures", wrong.Text);
         var tooLong = await admin.SubmitAsync(page, values: new Dictionary<string, string?> { ["reminderHours"] = "500" });
         Assert.Equal(HttpStatusCode.UnprocessableEntity, tooLong.Status);
+        foreach (var hostile in new[] { "-1", "1e3", "48.5", "４８", "", "99999999999999999999", "<script>" })
+            Assert.Equal(HttpStatusCode.UnprocessableEntity, (await admin.SubmitAsync(page, values: new Dictionary<string, string?> { ["reminderHours"] = hostile })).Status);
         var saved = await admin.SubmitAsync(page, values: new Dictionary<string, string?> { ["reminderHours"] = "24", ["organisationId"] = "mairie-saint-aubin" });
         Assert.Equal(HttpStatusCode.OK, saved.Status);
         Assert.Contains("24 heures", saved.Text);
@@ -280,5 +282,11 @@ public sealed class MessageReportTests(MailApp app) : IClassFixture<MailApp>
         var bad = await supervisor.GetAsync("/supervision/messages?from=hier&to=2026-12-31");
         Assert.Equal(HttpStatusCode.BadRequest, bad.Status);
         Assert.Contains("La date de début n'est pas valide", bad.Text);
+        foreach (var query in new[] { "from=2026-13-45", "from=2026-12-31&to=2026-12-01", "from=2020-01-01&to=2026-12-31", "to=%00", "from=' OR 1=1 --" })
+        {
+            var refused = await supervisor.GetAsync("/supervision/messages?" + query);
+            Assert.Equal(HttpStatusCode.BadRequest, refused.Status);
+            Assert.True(Answers.LooksFrench(refused.Text), refused.Text);
+        }
     }
 }
