@@ -70,7 +70,10 @@ public static class RemindersScenario
         }
 
         // Baseline: the same number of rows of about the same size, raw INSERTs, 1,000 per transaction.
-        var baselineSeconds = await RawInsertsAsync(database, count, ct);
+        var baselineSeconds = await RawInsertsAsync(database, count, Batch, ct);
+        // And one row per transaction, a commit each: what a send costs in commits (two: begun, then sent).
+        var singles = Math.Min(count, 5000);
+        var singleSeconds = await RawInsertsAsync(database, singles, 1, ct);
 
         // Second start, dispatcher on: from the process start until the last reminder is recorded as sent.
         var dispatch = Stopwatch.StartNew();
@@ -124,6 +127,10 @@ public static class RemindersScenario
             table.Row($"dispatch: projected seconds for {Machine.N(count)}", healthySeconds + count / rate, baselineSeconds, "0");
         }
         table.Print();
+        var perCommit = new Table("dispatch", "1 row per commit");
+        perCommit.Row("per second", sent / Math.Max(0.001, complete ? dispatchSeconds : dispatchSeconds - healthySeconds), singles / singleSeconds, "0");
+        Console.WriteLine($"  second baseline: {Machine.N(singles)} raw INSERTs, one per transaction (a commit each), same database; each send commits twice (begun, then sent)");
+        perCommit.Print();
         if (!complete)
             Console.WriteLine($"  dispatch stopped after {dispatchSeconds:0} s ({(options.DurationGiven ? "--duration" : "30-minute cap")}) with {Machine.N(count - sent - failed - dropped)} reminders not sent yet: the rate counts the time after /health answered");
         Console.WriteLine($"  the dispatching app answered /health {healthySeconds:0.0} s after its start; {Machine.N(due)} of {Machine.N(queued)} reminders were due when it started");
@@ -206,17 +213,17 @@ public static class RemindersScenario
         }
     }
 
-    private static async Task<double> RawInsertsAsync(BenchDatabase database, int count, CancellationToken ct)
+    private static async Task<double> RawInsertsAsync(BenchDatabase database, int count, int perTransaction, CancellationToken ct)
     {
         await database.ExecuteAsync(database.IsPostgres
-            ? "CREATE TABLE bench_inserts (id bigserial PRIMARY KEY, payload text NOT NULL)"
-            : "CREATE TABLE bench_inserts (id INTEGER PRIMARY KEY AUTOINCREMENT, payload TEXT NOT NULL)", ct);
+            ? "CREATE TABLE IF NOT EXISTS bench_inserts (id bigserial PRIMARY KEY, payload text NOT NULL)"
+            : "CREATE TABLE IF NOT EXISTS bench_inserts (id INTEGER PRIMARY KEY AUTOINCREMENT, payload TEXT NOT NULL)", ct);
         // About the size of a reminder row (subject, text and HTML bodies).
         var payload = new string('x', RowBytes);
         var watch = Stopwatch.StartNew();
         await using DbConnection connection = database.NewConnection();
         await connection.OpenAsync(ct);
-        for (var done = 0; done < count; done += Batch)
+        for (var done = 0; done < count; done += perTransaction)
         {
             await using var tx = await connection.BeginTransactionAsync(ct);
             await using var command = connection.CreateCommand();
@@ -226,7 +233,7 @@ public static class RemindersScenario
             p.ParameterName = "@payload";
             p.Value = payload;
             command.Parameters.Add(p);
-            for (var i = 0; i < Math.Min(Batch, count - done); i++) await command.ExecuteNonQueryAsync(ct);
+            for (var i = 0; i < Math.Min(perTransaction, count - done); i++) await command.ExecuteNonQueryAsync(ct);
             await tx.CommitAsync(ct);
         }
         return watch.Elapsed.TotalSeconds;
@@ -269,6 +276,7 @@ public sealed class CountingSmtpSink : IAsyncDisposable
     private async Task ServeAsync(TcpClient client)
     {
         using var _ = client;
+        client.NoDelay = true;
         var stream = client.GetStream();
         var reader = new StreamReader(stream, Encoding.Latin1);
         var writer = new StreamWriter(stream, Encoding.Latin1) { NewLine = "\r\n", AutoFlush = true };
