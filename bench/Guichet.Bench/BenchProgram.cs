@@ -8,10 +8,12 @@ public sealed record BenchOptions(
     string Scenario,
     string? Postgres,
     int Appointments,
+    bool AppointmentsGiven,
     int Requests,
     int WarmUp,
     int Clients,
     TimeSpan Duration,
+    bool DurationGiven,
     bool Keep);
 
 public static class BenchProgram
@@ -28,16 +30,21 @@ public static class BenchProgram
                     against raw single-row inserts (64 workers) on the same database
           ants      p50/p95/p99 of the ANTS hub's availableTimeSlots for 50 meeting points over two months,
                     against GET /health/live on the same server
-          all       all three, one after the other
+          reminders the reminders of 100,000 appointments (--appointments), due now: time to enqueue them and
+                    time for the app's dispatcher to send them all to an SMTP sink in the bench,
+                    against raw inserts of as many rows on the same database
+          all       all four, one after the other
 
         Options
           --postgres "<connection string>"  run on PostgreSQL: a throwaway database is created on that server
                                             (the connection's database is only used to create and drop it)
-          --appointments N    existing appointments for slots (default 10000)
+          --appointments N    existing appointments for slots (default 10000), appointments for reminders (default 100000)
           --requests N        measured requests per endpoint for slots and ants (default 300)
           --warmup N          warm-up requests per endpoint for slots and ants (default 30)
           --clients N         concurrent clients / insert workers for booking (default 64)
-          --duration S        seconds of each timed phase of booking (default 20)
+          --duration S        seconds of each timed phase of booking (default 20); for reminders, a cap on the
+                              dispatch phase (default: until every reminder is sent, at most 30 minutes), after
+                              which the rate so far is reported
           --keep              keep the database (SQLite file or PostgreSQL database) and print where it is
         """;
 
@@ -68,7 +75,7 @@ public static class BenchProgram
 
         try
         {
-            var scenarios = options.Scenario == "all" ? new[] { "slots", "booking", "ants" } : [options.Scenario];
+            var scenarios = options.Scenario == "all" ? new[] { "slots", "booking", "ants", "reminders" } : [options.Scenario];
             foreach (var scenario in scenarios)
             {
                 var watch = Stopwatch.StartNew();
@@ -77,6 +84,7 @@ public static class BenchProgram
                     "slots" => await SlotsScenario.RunAsync(options, cts.Token),
                     "booking" => await BookingScenario.RunAsync(options, cts.Token),
                     "ants" => await AntsScenario.RunAsync(options, cts.Token),
+                    "reminders" => await RemindersScenario.RunAsync(options.AppointmentsGiven ? options : options with { Appointments = 100_000 }, cts.Token),
                     _ => throw new InvalidOperationException(),
                 };
                 Console.WriteLine($"took      {watch.Elapsed.TotalSeconds:0} s for the {scenario} scenario (app start, data, measures and checks)");
@@ -94,7 +102,9 @@ public static class BenchProgram
     private static BenchOptions Parse(string[] args)
     {
         string? scenario = null, postgres = null;
-        int appointments = 10_000, requests = 300, warmUp = 30, clients = 64, seconds = 20;
+        int? appointments = null;
+        int requests = 300, warmUp = 30, clients = 64;
+        int? seconds = null;
         var keep = false;
         for (var i = 0; i < args.Length; i++)
         {
@@ -122,9 +132,9 @@ public static class BenchProgram
                     break;
             }
         }
-        if (scenario is null) throw new ArgumentException("Name a scenario: slots, booking, ants or all.");
-        if (scenario is not ("slots" or "booking" or "ants" or "all")) throw new ArgumentException($"Unknown scenario '{scenario}'.");
+        if (scenario is null) throw new ArgumentException("Name a scenario: slots, booking, ants, reminders or all.");
+        if (scenario is not ("slots" or "booking" or "ants" or "reminders" or "all")) throw new ArgumentException($"Unknown scenario '{scenario}'.");
         if (postgres is not null && string.IsNullOrWhiteSpace(postgres)) throw new ArgumentException("--postgres needs a connection string.");
-        return new BenchOptions(scenario, postgres, appointments, requests, warmUp, clients, TimeSpan.FromSeconds(seconds), keep);
+        return new BenchOptions(scenario, postgres, appointments ?? 10_000, appointments is not null, requests, warmUp, clients, TimeSpan.FromSeconds(seconds ?? 20), seconds is not null, keep);
     }
 }

@@ -34,8 +34,11 @@ public sealed class MailApp : GuichetApp, IAsyncLifetime
     public OutboxDispatcher DispatcherWith(IMailSender sender, int batchSize = 50) =>
         ActivatorUtilities.CreateInstance<OutboxDispatcher>(Services, sender, new NotificationsOptions { BatchSize = batchSize });
 
-    public Task<List<OutboxMessage>> OutboxAsync(string appointmentId) =>
-        WithDbAsync(db => db.OutboxMessages.AsNoTracking().Where(m => m.AppointmentId == appointmentId).OrderBy(m => m.CreatedUtc).ToListAsync());
+    /// <summary>The appointment's messages; its reminder (due later, see ReminderTests) only when asked for.</summary>
+    public Task<List<OutboxMessage>> OutboxAsync(string appointmentId, bool withReminders = false) =>
+        WithDbAsync(db => db.OutboxMessages.AsNoTracking()
+            .Where(m => m.AppointmentId == appointmentId && (withReminders || m.Kind != MessageKind.Reminder))
+            .OrderBy(m => m.CreatedUtc).ToListAsync());
 
     /// <summary>The mails the sink received for this appointment (recognised by its code in the subject-free text).</summary>
     public List<ReceivedMail> MailsAbout(string code) =>
@@ -265,7 +268,7 @@ public sealed class NotificationTests(MailApp app) : IClassFixture<MailApp>
         var created = await app.BookWithMailAsync("lorval-hotel-de-ville", "2026-12-23");
         // What a node leaves behind when it dies right after claiming: Claimed, under its token, lease running.
         var now = app.Clock.GetUtcNow().UtcDateTime;
-        await app.WithDbAsync(db => db.OutboxMessages.Where(m => m.AppointmentId == created.Id).ExecuteUpdateAsync(s => s
+        await app.WithDbAsync(db => db.OutboxMessages.Where(m => m.AppointmentId == created.Id && m.Kind == MessageKind.Confirmation).ExecuteUpdateAsync(s => s
             .SetProperty(m => m.Status, MessageStatus.Claimed)
             .SetProperty(m => m.ClaimToken, "dead-node")
             .SetProperty(m => m.LeaseUntilUtc, now.AddMinutes(5))));

@@ -161,5 +161,26 @@ public static class SiteTour
             await page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Réglages ANTS" }).ClickAsync();
             await ExpectHeadingAsync(page, "Réglages ANTS — Mairie de Lorval");
         });
+        await Visit("messages envoyés aux usagers", async () =>
+        {
+            await page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Messages", Exact = true }).ClickAsync();
+            await ExpectHeadingAsync(page, "Messages aux usagers de Mairie de Lorval");
+        });
+        await Visit("messages : période invalide (erreurs)", async () =>
+        {
+            await page.GotoAsync("/supervision/messages?from=hier&to=demain");
+            await Expect(page.GetByRole(AriaRole.Heading, new() { NameRegex = new Regex("^Le formulaire contient") })).ToBeVisibleAsync();
+        });
+        await Visit("rappels des rendez-vous", async () =>
+        {
+            await page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Rappels", Exact = true }).ClickAsync();
+            await ExpectHeadingAsync(page, "Rappels des rendez-vous de Mairie de Lorval");
+        });
+        await Visit("rappels : délai refusé (erreurs)", async () =>
+        {
+            await page.Locator("#reminderHours").FillAsync("500");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Enregistrer" }).ClickAsync();
+            await Expect(page.GetByRole(AriaRole.Heading, new() { NameRegex = new Regex("^Le formulaire contient") })).ToBeVisibleAsync();
+        });
     }
 }

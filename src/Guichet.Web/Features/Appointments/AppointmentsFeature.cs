@@ -9,12 +9,19 @@ public static class AppointmentsFeature
         builder.Services.AddScoped<CancelAppointment>();
         builder.Services.AddSingleton(builder.Configuration.GetSection("Duplicates").Get<Duplicates.DuplicateOptions>() ?? new Duplicates.DuplicateOptions());
         builder.Services.AddScoped<Duplicates.FindDuplicate>();
+        var convocation = builder.Configuration.GetSection("Convocation").Get<ConvocationOptions>() ?? new ConvocationOptions();
+        var problems = convocation.Problems().ToList();
+        if (problems.Count > 0) throw new InvalidOperationException("Configuration de la convocation invalide : " + string.Join(" ", problems));
+        ConvocationFonts.Install(convocation);
+        builder.Services.AddSingleton(convocation);
+        builder.Services.AddScoped<Convocation>();
         return builder;
     }
 
     public static WebApplication MapAppointments(this WebApplication app)
     {
         app.MapPublicApi();
+        app.MapConvocations();
         return app;
     }
 }

@@ -42,8 +42,8 @@ public abstract record BookingResult
 /// Books one appointment. The rules are checked here, but the last word belongs to the database: the
 /// slot claims' primary key refuses a second booking of the same minutes, whichever node sent it.
 /// </summary>
-public sealed class BookAppointment(GuichetDb db, FindSlots finder, AppointmentMessages messages, Ants.CheckApplications applications,
-    TimeProvider clock, ILogger<BookAppointment> log)
+public sealed class BookAppointment(GuichetDb db, FindSlots finder, AppointmentMessages messages, AppointmentReminders reminders,
+    Ants.CheckApplications applications, TimeProvider clock, ILogger<BookAppointment> log)
 {
     public async Task<BookingResult> RunAsync(BookingRequest request, Booker booker, CancellationToken ct)
     {
@@ -129,6 +129,7 @@ public sealed class BookAppointment(GuichetDb db, FindSlots finder, AppointmentM
             // Saved by the same SaveChanges: no confirmation without the booking, no booking without it.
             await messages.AddConfirmationAsync(appointment, site, reason, token, ct);
             applications.Record(appointment, site, passed, now);   // and its ANTS declarations, likewise
+            await reminders.AddAsync(appointment, site, reason, token, ct);
             try
             {
                 await db.SaveChangesAsync(ct);

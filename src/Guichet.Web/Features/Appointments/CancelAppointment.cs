@@ -13,7 +13,8 @@ public abstract record CancelResult
 }
 
 /// <summary>Cancels an appointment and gives its minutes back at once, in one transaction.</summary>
-public sealed class CancelAppointment(GuichetDb db, AppointmentMessages messages, Ants.AntsSync ants, TimeProvider clock, ILogger<CancelAppointment> log)
+public sealed class CancelAppointment(GuichetDb db, AppointmentMessages messages, AppointmentReminders reminders, Ants.AntsSync ants,
+    TimeProvider clock, ILogger<CancelAppointment> log)
 {
     /// <summary>The citizen, with the code and the secret token of the manage link.</summary>
     public async Task<CancelResult> ByCitizenAsync(string? code, string? token, CancellationToken ct)
@@ -51,6 +52,7 @@ public sealed class CancelAppointment(GuichetDb db, AppointmentMessages messages
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         await db.SaveChangesAsync(ct);
         await db.SlotClaims.Where(c => c.AppointmentId == appointment.Id).ExecuteDeleteAsync(ct);
+        await reminders.DropAsync(appointment.Id, ct);
         await tx.CommitAsync(ct);
         log.LogInformation("Appointment {AppointmentId} cancelled by {By}", appointment.Id, by == "citizen" ? "citizen" : "agent");
         return new CancelResult.Cancelled(appointment);

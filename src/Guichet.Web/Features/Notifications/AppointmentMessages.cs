@@ -35,6 +35,7 @@ public sealed class AppointmentMessages(GuichetDb db, AppOptions app, MailOption
             .Append("Code du rendez-vous : ").Append(appointment.Code).Append("\n\n")
             .Append("Pour voir ou annuler votre rendez-vous, ouvrez ce lien :\n").Append(manageUrl).Append("\n\n")
             .Append("Vous ne pouvez pas venir ? Annulez le rendez-vous avec ce lien : le créneau sera proposé à une autre personne.\n")
+            .Append("La convocation jointe (PDF) reprend ces informations et la liste des pièces à apporter.\n")
             .Append("Le fichier joint « rendez-vous.ics » ajoute le rendez-vous à votre agenda.\n\n")
             .Append(organisation.Name).Append('\n')
             .Append("Ce message est envoyé automatiquement : merci de ne pas y répondre.\n")
@@ -56,6 +57,7 @@ public sealed class AppointmentMessages(GuichetDb db, AppOptions app, MailOption
             </ul>
             <p><a href="{h.Encode(manageUrl)}">Voir ou annuler mon rendez-vous</a></p>
             <p>Vous ne pouvez pas venir ? Annulez le rendez-vous avec ce lien : le créneau sera proposé à une autre personne.</p>
+            <p>La convocation jointe (PDF) reprend ces informations et la liste des pièces à apporter.</p>
             <p>Le fichier joint « rendez-vous.ics » ajoute le rendez-vous à votre agenda.</p>
             <p>{h.Encode(organisation.Name)}<br>Ce message est envoyé automatiquement : merci de ne pas y répondre.</p>
             </body></html>

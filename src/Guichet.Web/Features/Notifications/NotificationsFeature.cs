@@ -27,6 +27,8 @@ public static class NotificationsFeature
         else services.AddSingleton<IMailSender, RecordingMailSender>();
         services.AddSms(sms);
         services.AddScoped<AppointmentMessages>();
+        services.AddScoped<MessageAttachments>();
+        builder.AddReminders();
         services.AddSingleton<OutboxDispatcher>();
         if (notifications.Enabled) services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
         return builder;

@@ -66,9 +66,12 @@ public sealed class OutboxDispatcher(
                 .SetProperty(m => m.LeaseUntilUtc, (DateTime?)null), ct);
         if (interrupted > 0) log.LogWarning("{Count} outbox messages were interrupted while sending and are marked failed", interrupted);
 
+        // A reminder is worth nothing once its appointment has begun, however long the outage was.
+        await AppointmentReminders.DropStaleAsync(db, now, ct);
         var token = Secrets.NewId();
         var claimed = await ClaimAsync(db, token, now, ct);
         var organisationIds = claimed.Select(m => m.OrganisationId).Distinct().ToList();
+        var attachments = scope.ServiceProvider.GetRequiredService<MessageAttachments>();
         var senders = claimed.Count == 0 ? [] : await db.Organisations.AsNoTracking().Where(o => organisationIds.Contains(o.Id))
             .ToDictionaryAsync(o => o.Id, o => o.Name, ct);
         for (var i = 0; i < claimed.Count; i++)
@@ -79,7 +82,7 @@ public sealed class OutboxDispatcher(
                 await ReleaseAsync(db, claimed.Skip(i).Select(m => m.Id).ToList(), token);
                 break;
             }
-            await DeliverAsync(db, claimed[i], senders.GetValueOrDefault(claimed[i].OrganisationId, "Guichet"), token, ct);
+            await DeliverAsync(db, claimed[i], senders.GetValueOrDefault(claimed[i].OrganisationId, "Guichet"), token, attachments, ct);
         }
         return claimed.Count;
     }
@@ -104,7 +107,7 @@ public sealed class OutboxDispatcher(
             .OrderBy(m => m.NextAttemptUtc).ThenBy(m => m.Id).ToListAsync(ct);
     }
 
-    private async Task DeliverAsync(GuichetDb db, OutboxMessage message, string sender, string token, CancellationToken ct)
+    private async Task DeliverAsync(GuichetDb db, OutboxMessage message, string sender, string token, MessageAttachments attachments, CancellationToken ct)
     {
         // The point after which the outcome may be unknown, recorded before the provider hears of the message.
         // Each message gets its own lease here, so a slow batch never makes a live send look interrupted.
@@ -119,7 +122,7 @@ public sealed class OutboxDispatcher(
         SmsAccepted? receipt;
         try
         {
-            receipt = await SendAsync(db, message, sender, ct);
+            receipt = await SendAsync(db, message, sender, attachments, ct);
         }
         catch (MessageNotSentException e)
         {
@@ -158,7 +161,7 @@ public sealed class OutboxDispatcher(
     }
 
     /// <summary>Sends one message; an SMS returns the provider's id and segments, an e-mail keeps its Message-ID.</summary>
-    private async Task<SmsAccepted?> SendAsync(GuichetDb db, OutboxMessage message, string sender, CancellationToken ct)
+    private async Task<SmsAccepted?> SendAsync(GuichetDb db, OutboxMessage message, string sender, MessageAttachments attachments, CancellationToken ct)
     {
         if (message.Channel == MessageChannel.Sms) return await sms.SendAsync(db, message, ct);
         await mail.SendAsync(new OutgoingMail(
@@ -168,7 +171,8 @@ public sealed class OutboxDispatcher(
             Subject: message.Subject ?? "",
             TextBody: message.Body,
             HtmlBody: message.HtmlBody,
-            Calendar: message.Calendar is null ? null : new MailCalendar(message.Calendar, ICalendar.MethodOf(message.Calendar))), ct);
+            Calendar: message.Calendar is null ? null : new MailCalendar(message.Calendar, ICalendar.MethodOf(message.Calendar)),
+            Attachments: await attachments.ForAsync(message, ct)), ct);
         return null;
     }
 

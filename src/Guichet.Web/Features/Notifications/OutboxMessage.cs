@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Guichet.Web.Features.Notifications;
 
-public enum MessageKind { Confirmation, Cancellation }
+public enum MessageKind { Confirmation, Cancellation, Reminder }
 
 public enum MessageChannel { Email, Sms }
 
@@ -11,9 +11,10 @@ public enum MessageChannel { Email, Sms }
 /// Pending → Claimed (taken by one dispatcher run, under a token and a lease) → Sending (this message's exchange with
 /// the provider has begun) → Sent. Back to Pending when the provider surely did not take it, or when a claim ran out
 /// before its send began; Failed after too many attempts, or when a send was interrupted with an unknown outcome
-/// (never re-sent blindly: a second copy is worse than a visible failure an agent can act on).
+/// (never re-sent blindly: a second copy is worse than a visible failure an agent can act on). Dropped: a pending
+/// reminder whose appointment was cancelled, or had already begun when its turn came.
 /// </summary>
-public enum MessageStatus { Pending, Claimed, Sending, Sent, Failed }
+public enum MessageStatus { Pending, Claimed, Sending, Sent, Failed, Dropped }
 
 /// <summary>One message to a citizen, written in the same transaction as the change that causes it.</summary>
 public sealed class OutboxMessage

@@ -2,7 +2,11 @@ namespace Guichet.Web.Platform.Mail;
 
 /// <summary>One e-mail ready to go. The Message-ID is chosen by the caller and kept, so a re-send reuses it.</summary>
 public sealed record OutgoingMail(
-    string MessageId, string FromName, string To, string Subject, string TextBody, string? HtmlBody, MailCalendar? Calendar);
+    string MessageId, string FromName, string To, string Subject, string TextBody, string? HtmlBody, MailCalendar? Calendar,
+    IReadOnlyList<MailAttachment>? Attachments = null);
+
+/// <summary>A file attached to a mail (the convocation PDF), sent base64 with its file name.</summary>
+public sealed record MailAttachment(string FileName, string ContentType, byte[] Content);
 
 /// <summary>An iCalendar attachment; Method is REQUEST or CANCEL (RFC 5546).</summary>
 public sealed record MailCalendar(string Content, string Method, string FileName = "rendez-vous.ics");

@@ -89,6 +89,17 @@ public sealed class SmtpMailSender(MailOptions options) : IMailSender
             attachment.ContentDisposition!.FileName = calendar.FileName;
             message.Attachments.Add(attachment);
         }
+        foreach (var file in mail.Attachments ?? [])
+        {
+            // Text parts and files side by side: System.Net.Mail then writes multipart/mixed around the alternatives.
+            var attachment = new Attachment(new MemoryStream(file.Content), new ContentType(file.ContentType) { Name = file.FileName })
+            {
+                TransferEncoding = TransferEncoding.Base64,
+            };
+            attachment.ContentDisposition!.FileName = file.FileName;
+            attachment.ContentDisposition.Inline = false;
+            message.Attachments.Add(attachment);
+        }
         return message;
     }
 }
