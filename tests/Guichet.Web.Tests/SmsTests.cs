@@ -232,6 +232,8 @@ public sealed class SmsTests(SmsApp app) : IClassFixture<SmsApp>
             ("application/json", Encoding.UTF8.GetBytes("""{"messageId":{"a":1},"msg_status":["delivered"],"from":null}""")),
             ("application/json", Encoding.UTF8.GetBytes("""{"messageId":"x","msg_status":"delivered","sender":"+33612345678","text":"ANNULER 99999999"}""")),
             ("multipart/form-data; boundary=x", Encoding.UTF8.GetBytes("--x\r\nContent-Disposition: form-data; name=\"From\"\r\n\r\n+33612345678\r\n--x--\r\n")),
+            ("application/json", Encoding.UTF8.GetBytes("""{"messageId":"a\u0000b","msg_status":"delivered","from":"+33612345678\u0000","text":"STOP"}""")),
+            ("application/x-www-form-urlencoded", Encoding.UTF8.GetBytes("id=a\0b&dlr=1&senderid=%2B33612345678&message=STOP\0")),
             ("text/plain", Encoding.UTF8.GetBytes("STOP")),
             ("application/json", []),
         ];
