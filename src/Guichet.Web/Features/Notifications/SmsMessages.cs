@@ -74,8 +74,6 @@ public sealed class SmsDelivery(ISmsGateway gateway, TimeProvider clock)
 {
     public const string OptedOut = "Ce numéro a répondu STOP : aucun SMS ne lui est plus envoyé.";
 
-    public string Provider => gateway.Name;
-
     public async Task<SmsAccepted> SendAsync(GuichetDb db, OutboxMessage message, CancellationToken ct)
     {
         if (await db.Set<SmsOptOut>().AnyAsync(o => o.Phone == message.Recipient, ct))
