@@ -27,6 +27,8 @@ public sealed class SmsApp : GuichetApp, IAsyncLifetime
     public bool Down { get; set; }
     /// <summary>Twilio takes the request and never answers: the outcome is unknown.</summary>
     public bool Hangs { get; set; }
+    /// <summary>Called with the new sid before the fake answers a send: a report that overtakes the answer.</summary>
+    public Func<string, Task>? BeforeAnswer { get; set; }
 
     protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>(base.Settings)
     {
@@ -46,8 +48,14 @@ public sealed class SmsApp : GuichetApp, IAsyncLifetime
     {
         Twilio = await FakeHttpServer.StartAsync(_ => Hangs ? (0, "") : Down
             ? (503, """{"code":20503,"message":"Service unavailable","status":503}""")
-            : (201, $$"""{"sid":"SM{{Interlocked.Increment(ref sids):D6}}","status":"queued","num_segments":"2"}"""));
+            : Accept($"SM{Interlocked.Increment(ref sids):D6}"));
         await InitializeAsync();
+    }
+
+    private (int, string) Accept(string sid)
+    {
+        BeforeAnswer?.Invoke(sid).GetAwaiter().GetResult();
+        return (201, $$"""{"sid":"{{sid}}","status":"queued","num_segments":"2"}""");
     }
 
     async Task IAsyncLifetime.DisposeAsync()
@@ -224,6 +232,8 @@ public sealed class SmsTests(SmsApp app) : IClassFixture<SmsApp>
             ("application/json", Encoding.UTF8.GetBytes("""{"messageId":{"a":1},"msg_status":["delivered"],"from":null}""")),
             ("application/json", Encoding.UTF8.GetBytes("""{"messageId":"x","msg_status":"delivered","sender":"+33612345678","text":"ANNULER 99999999"}""")),
             ("multipart/form-data; boundary=x", Encoding.UTF8.GetBytes("--x\r\nContent-Disposition: form-data; name=\"From\"\r\n\r\n+33612345678\r\n--x--\r\n")),
+            ("application/json", Encoding.UTF8.GetBytes("""{"messageId":"a\u0000b","msg_status":"delivered","from":"+33612345678\u0000","text":"STOP"}""")),
+            ("application/x-www-form-urlencoded", Encoding.UTF8.GetBytes("id=a\0b&dlr=1&senderid=%2B33612345678&message=STOP\0")),
             ("text/plain", Encoding.UTF8.GetBytes("STOP")),
             ("application/json", []),
         ];
@@ -258,6 +268,29 @@ public sealed class SmsTests(SmsApp app) : IClassFixture<SmsApp>
         var events = await app.WithDbAsync(db => db.Set<SmsEvent>().AsNoTracking().Where(e => e.OutboxMessageId == message.Id).ToListAsync());
         Assert.Equal(["delivered", "queued", "sending", "sent"], events.Select(e => e.RawStatus!).Order());   // the duplicate stored once
         Assert.All(events, e => Assert.Contains($"MessageSid={sid}", e.Payload));   // the raw payload, as received
+    }
+
+    [Fact]
+    public async Task A_report_that_overtakes_the_providers_answer_is_kept_and_applied_once_the_id_is_known()
+    {
+        await app.Dispatcher.RunOnceAsync(CancellationToken.None);
+        var created = await app.BookAsync("saint-aubin-mairie", "2026-12-18");
+        var early = new List<HttpStatusCode>();
+        app.BeforeAnswer = async sid => early.Add((await app.ReportAsync(sid, "delivered")).StatusCode);
+        try
+        {
+            await app.Dispatcher.RunOnceAsync(CancellationToken.None);
+        }
+        finally
+        {
+            app.BeforeAnswer = null;
+        }
+
+        Assert.Equal([HttpStatusCode.NoContent], early);
+        var message = (await app.OutboxAsync(created.Id)).Single();
+        Assert.Equal((MessageStatus.Sent, SmsDeliveryStatus.Delivered), (message.Status, message.DeliveryStatus));
+        var stored = await app.WithDbAsync(db => db.Set<SmsEvent>().AsNoTracking().SingleAsync(e => e.OutboxMessageId == message.Id));
+        Assert.Equal("delivered", stored.RawStatus);
     }
 
     [Fact]

@@ -153,7 +153,7 @@ public sealed class OutboxDispatcher(
             .SetProperty(m => m.SentUtc, clock.GetUtcNow().UtcDateTime)
             .SetProperty(m => m.ProviderReference, m => reference ?? m.ProviderReference)
             .SetProperty(m => m.Segments, m => segments ?? m.Segments)
-            .SetProperty(m => m.DeliveryStatus, m => delivery ?? m.DeliveryStatus)
+            .SetProperty(m => m.DeliveryStatus, m => m.DeliveryStatus ?? delivery)
             .SetProperty(m => m.LastError, (string?)null)
             .SetProperty(m => m.ClaimToken, (string?)null)
             .SetProperty(m => m.LeaseUntilUtc, (DateTime?)null), CancellationToken.None);

@@ -70,18 +70,22 @@ public sealed class SmsMessages(GuichetDb db, AppOptions app, SmsOptions options
 /// The dispatcher's SMS step: refuses a number that answered STOP since the message was queued, sends through the
 /// gateway, and names the provider in the reference ("twilio:SM…") so a report never matches another provider's id.
 /// </summary>
-public sealed class SmsDelivery(ISmsGateway gateway)
+public sealed class SmsDelivery(ISmsGateway gateway, TimeProvider clock)
 {
     public const string OptedOut = "Ce numéro a répondu STOP : aucun SMS ne lui est plus envoyé.";
-
-    public string Provider => gateway.Name;
 
     public async Task<SmsAccepted> SendAsync(GuichetDb db, OutboxMessage message, CancellationToken ct)
     {
         if (await db.Set<SmsOptOut>().AnyAsync(o => o.Phone == message.Recipient, ct))
             throw new SmsNotSentException(OptedOut, permanent: true);
         var accepted = await gateway.SendAsync(new OutgoingSms(message.Recipient, message.Body, message.Id), ct);
-        return accepted with { ProviderId = Reference(gateway.Name, accepted.ProviderId) };
+        var reference = Reference(gateway.Name, accepted.ProviderId);
+        // Written at once (the dispatcher writes it again with the outcome), so reports find the message as soon as
+        // possible; those that came even faster than that were stored unmatched and are applied now.
+        await db.OutboxMessages.Where(m => m.Id == message.Id)
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.ProviderReference, reference), CancellationToken.None);
+        await RecordSmsReport.ApplyEarlyReportsAsync(db, gateway.Name, accepted.ProviderId, message.Id, clock.GetUtcNow().UtcDateTime);
+        return accepted with { ProviderId = reference };
     }
 
     public static string Reference(string provider, string providerId) => $"{provider}:{providerId}";

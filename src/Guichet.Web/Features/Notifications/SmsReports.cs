@@ -78,19 +78,39 @@ public sealed class RecordSmsReport(GuichetDb db, TimeProvider clock, ILogger<Re
         try { await db.SaveChangesAsync(ct); }
         catch (DbUpdateException e) when (e.IsUniqueViolation()) { return new SmsReportResult.Duplicate(); }
 
-        if (messageId is not null && status is { } s)
-        {
-            var lower = Enum.GetValues<SmsDeliveryStatus>().Where(x => x < s).Select(x => (SmsDeliveryStatus?)x).ToList();
-            await db.OutboxMessages
-                .Where(m => m.Id == messageId && (m.DeliveryStatus == null || lower.Contains(m.DeliveryStatus)))
-                .ExecuteUpdateAsync(u => u
-                    .SetProperty(m => m.DeliveryStatus, s)
-                    .SetProperty(m => m.DeliveryUpdatedUtc, now), ct);
-        }
+        if (messageId is not null && status is { } s) await MoveUpAsync(db, messageId, s, now, ct);
         await tx.CommitAsync(ct);
         if (messageId is null) log.LogWarning("SMS delivery report from {Provider} for an unknown message", call.Provider);
         else log.LogInformation("SMS delivery report {Status} from {Provider} for outbox message {MessageId}", raw, call.Provider, messageId);
         return new SmsReportResult.Recorded(status, messageId is not null);
+    }
+
+    /// <summary>Sets the status only when it is above the one the message has: one conditional UPDATE, so racing reports cannot step it back.</summary>
+    private static Task<int> MoveUpAsync(GuichetDb db, string messageId, SmsDeliveryStatus status, DateTime now, CancellationToken ct)
+    {
+        var lower = Enum.GetValues<SmsDeliveryStatus>().Where(x => x < status).Select(x => (SmsDeliveryStatus?)x).ToList();
+        return db.OutboxMessages
+            .Where(m => m.Id == messageId && (m.DeliveryStatus == null || lower.Contains(m.DeliveryStatus)))
+            .ExecuteUpdateAsync(u => u
+                .SetProperty(m => m.DeliveryStatus, status)
+                .SetProperty(m => m.DeliveryUpdatedUtc, now), ct);
+    }
+
+    /// <summary>
+    /// Reports that arrived before the message knew its provider id (a provider can call back before its own answer
+    /// reaches us): linked to the message now, and the most advanced of them applied.
+    /// </summary>
+    public static async Task ApplyEarlyReportsAsync(GuichetDb db, string provider, string providerId, string messageId, DateTime now)
+    {
+        var early = await db.Set<SmsEvent>().AsNoTracking()
+            .Where(e => e.Provider == provider && e.Kind == SmsEventKind.Delivery && e.ProviderMessageId == providerId && e.OutboxMessageId == null)
+            .Select(e => new { e.Id, e.RawStatus }).ToListAsync(CancellationToken.None);
+        if (early.Count == 0) return;
+        var ids = early.Select(e => e.Id).ToList();
+        await db.Set<SmsEvent>().Where(e => ids.Contains(e.Id))
+            .ExecuteUpdateAsync(u => u.SetProperty(e => e.OutboxMessageId, messageId), CancellationToken.None);
+        if (early.Select(e => Map(provider, e.RawStatus)).Max() is { } best)
+            await MoveUpAsync(db, messageId, best, now, CancellationToken.None);
     }
 
     public static SmsDeliveryStatus? Map(string provider, string? raw)

@@ -98,7 +98,8 @@ public static class SmsWebhooks
     private static async Task<(IReadOnlyList<KeyValuePair<string, string>> Form, string Raw)?> ReadAsync(HttpContext http, CancellationToken ct)
     {
         var raw = await ReadTextAsync(http, ct);
-        if (raw is null || raw.Contains("%00", StringComparison.Ordinal)) return null;
+        // PostgreSQL text cannot hold a NUL, and no provider sends one: refused here rather than failing in the INSERT.
+        if (raw is null || raw.Contains('\0') || raw.Contains("%00", StringComparison.Ordinal)) return null;
         try
         {
             var parsed = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(raw.StartsWith('?') ? raw : "?" + raw);
@@ -139,7 +140,8 @@ public static class SmsWebhooks
             foreach (var p in doc.RootElement.EnumerateObject())
                 if (p.Value.ValueKind is JsonValueKind.String or JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False)
                     fields.Add(new(p.Name, p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : p.Value.GetRawText()));
-            return fields;
+            // "\u0000" is valid JSON but a NUL once decoded.
+            return fields.Any(f => f.Key.Contains('\0') || f.Value.Contains('\0')) ? null : fields;
         }
         catch (JsonException) { return null; }
     }

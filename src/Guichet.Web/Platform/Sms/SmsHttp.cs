@@ -1,5 +1,4 @@
 using System.Globalization;
-
 using System.Net.Sockets;
 using System.Text.Json;
 
@@ -86,6 +85,7 @@ internal static class SmsHttp
             if (x is SocketException { SocketErrorCode: SocketError.ConnectionRefused or SocketError.HostNotFound or SocketError.HostUnreachable
                 or SocketError.NetworkUnreachable or SocketError.TryAgain or SocketError.NoData })
                 return true;
+        // A connection cut once the request was on its way comes as an IOException: that outcome is unknown.
         return e is HttpRequestException { HttpRequestError: HttpRequestError.NameResolutionError or HttpRequestError.ConnectionError }
             && e.InnerException is not IOException;
     }
@@ -105,5 +105,4 @@ internal static class SmsHttp
             : null;
 
     public static string BaseUrl(string configured) => configured.TrimEnd('/');
-
 }
