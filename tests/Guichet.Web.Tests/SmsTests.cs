@@ -66,8 +66,9 @@ public sealed class SmsApp : GuichetApp, IAsyncLifetime
 
     public OutboxDispatcher Dispatcher => Services.GetRequiredService<OutboxDispatcher>();
 
+    /// <summary>The appointment's messages on one channel, without its reminder (due later; ReminderTests cover it).</summary>
     public Task<List<OutboxMessage>> OutboxAsync(string appointmentId, MessageChannel channel = MessageChannel.Sms) =>
-        WithDbAsync(db => db.OutboxMessages.AsNoTracking().Where(m => m.AppointmentId == appointmentId && m.Channel == channel)
+        WithDbAsync(db => db.OutboxMessages.AsNoTracking().Where(m => m.AppointmentId == appointmentId && m.Channel == channel && m.Kind != MessageKind.Reminder)
             .OrderBy(m => m.CreatedUtc).ToListAsync());
 
     /// <summary>The SMS the fake Twilio was asked to send about this appointment code.</summary>
@@ -475,13 +476,14 @@ public sealed class SmsTests(SmsApp app) : IClassFixture<SmsApp>
         Assert.Equal(HttpStatusCode.OK, page.Status);
         var rows = page.Document.QuerySelectorAll("table.messages tbody tr")
             .Select(r => r.QuerySelectorAll("td").Select(td => td.TextContent.Trim()).ToArray()).ToList();
-        Assert.Equal(2, rows.Count);
+        Assert.Equal(3, rows.Count);   // the SMS and the e-mail confirmations, and the e-mail reminder waiting for its time
         var sms = Assert.Single(rows, r => r[1] == "SMS");
         Assert.Equal(["Confirmation (2 SMS)", "Envoyé", "Remis au téléphone"], sms[2..]);
         var sentUtc = (await app.OutboxAsync(created.Id)).Single().SentUtc!.Value;
         Assert.Equal(Guichet.Web.Platform.FrenchDates.DayAndTime(sentUtc.AddHours(1)), sms[0]);   // when it went, in Paris time
-        var mail = Assert.Single(rows, r => r[1] == "E-mail");
+        var mail = Assert.Single(rows, r => r[1] == "E-mail" && r[2] == "Confirmation");
         Assert.Equal(["Confirmation", "Envoyé", "—"], mail[2..]);
+        Assert.Single(rows, r => r[1] == "E-mail" && r[2] == "Rappel");
 
         using var montclair = new Browser(app);
         await montclair.SignInAsync("accueil@montclair.demo");

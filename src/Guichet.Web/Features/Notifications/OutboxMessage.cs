@@ -7,6 +7,18 @@ public enum MessageKind { Confirmation, Cancellation, Reminder }
 
 public enum MessageChannel { Email, Sms }
 
+public static class MessageKindNames
+{
+    /// <summary>How agents read a kind of message.</summary>
+    public static string French(this MessageKind kind) => kind switch
+    {
+        MessageKind.Confirmation => "Confirmation",
+        MessageKind.Cancellation => "Annulation",
+        MessageKind.Reminder => "Rappel",
+        _ => kind.ToString(),
+    };
+}
+
 /// <summary>
 /// Pending → Claimed (taken by one dispatcher run, under a token and a lease) → Sending (this message's exchange with
 /// the provider has begun) → Sent. Back to Pending when the provider surely did not take it, or when a claim ran out

@@ -84,11 +84,5 @@ public sealed class MessageReportModel(GuichetDb db, CurrentAgent current, TimeP
         _ => channel.ToString(),
     };
 
-    public static string KindName(MessageKind kind) => kind switch
-    {
-        MessageKind.Confirmation => "Confirmation",
-        MessageKind.Cancellation => "Annulation",
-        MessageKind.Reminder => "Rappel",
-        _ => kind.ToString(),
-    };
+    public static string KindName(MessageKind kind) => kind.French();
 }

@@ -22,9 +22,10 @@ public sealed class SentMessagesViewComponent(GuichetDb db) : ViewComponent
             .Where(m => m.AppointmentId == appointment.Id && m.OrganisationId == appointment.OrganisationId)
             .OrderBy(m => m.CreatedUtc).ThenBy(m => m.Channel).ToListAsync(HttpContext.RequestAborted);
         var rows = messages.Select(m => new SentMessageRow(
-            FrenchDates.ToLocal(m.SentUtc ?? m.CreatedUtc, site.TimeZone),
+            // When it went, or when it is due (a reminder waits for its time).
+            FrenchDates.ToLocal(m.SentUtc ?? m.ScheduledUtc, site.TimeZone),
             m.Channel == MessageChannel.Sms ? "SMS" : "E-mail",
-            m.Kind switch { MessageKind.Confirmation => "Confirmation", MessageKind.Cancellation => "Annulation", _ => m.Kind.ToString() },
+            m.Kind.French(),
             m.Status switch
             {
                 MessageStatus.Sent => "Envoyé",
