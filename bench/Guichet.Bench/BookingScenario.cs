@@ -41,6 +41,7 @@ public static class BookingScenario
         // The first day of the shared window; moved on by a day when the window is full.
         var cursor = today.AddDays(1).DayNumber;
         var lastDay = today.AddDays(360).DayNumber;
+        var attempts = 0L;
         var errors = new ConcurrentQueue<string>();
 
         HttpClient NewClient() => new(new SocketsHttpHandler { PooledConnectionLifetime = Timeout.InfiniteTimeSpan, MaxConnectionsPerServer = 4 })
@@ -90,7 +91,9 @@ public static class BookingScenario
             using var response = await http.PostAsJsonAsync("/api/v1/appointments", new
             {
                 site = slot.Site, reason = "CNI", start = slot.Start, persons = 1,
-                firstName = "Dominique", lastName = "Banc-d'Essai", email = $"client{id}@example.org",
+                // A different person each time: one person may hold one appointment only (the duplicate rule), and the
+                // figure is about competing for slots, not about duplicates.
+                firstName = "Dominique", lastName = "Banc-d'Essai", email = $"client{id}-{Interlocked.Increment(ref attempts)}@example.org",
             }, ct);
             var body = await response.Content.ReadAsStringAsync(ct);
             var ms = watch.Elapsed.TotalMilliseconds;

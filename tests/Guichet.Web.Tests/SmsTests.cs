@@ -476,14 +476,15 @@ public sealed class SmsTests(SmsApp app) : IClassFixture<SmsApp>
         Assert.Equal(HttpStatusCode.OK, page.Status);
         var rows = page.Document.QuerySelectorAll("table.messages tbody tr")
             .Select(r => r.QuerySelectorAll("td").Select(td => td.TextContent.Trim()).ToArray()).ToList();
-        Assert.Equal(3, rows.Count);   // the SMS and the e-mail confirmations, and the e-mail reminder waiting for its time
-        var sms = Assert.Single(rows, r => r[1] == "SMS");
+        Assert.Equal(4, rows.Count);   // the SMS and e-mail confirmations, and both reminders waiting for their time
+        var sms = Assert.Single(rows, r => r[1] == "SMS" && r[2].StartsWith("Confirmation", StringComparison.Ordinal));
         Assert.Equal(["Confirmation (2 SMS)", "Envoyé", "Remis au téléphone"], sms[2..]);
         var sentUtc = (await app.OutboxAsync(created.Id)).Single().SentUtc!.Value;
         Assert.Equal(Guichet.Web.Platform.FrenchDates.DayAndTime(sentUtc.AddHours(1)), sms[0]);   // when it went, in Paris time
         var mail = Assert.Single(rows, r => r[1] == "E-mail" && r[2] == "Confirmation");
         Assert.Equal(["Confirmation", "Envoyé", "—"], mail[2..]);
         Assert.Single(rows, r => r[1] == "E-mail" && r[2] == "Rappel");
+        Assert.Single(rows, r => r[1] == "SMS" && r[2].StartsWith("Rappel", StringComparison.Ordinal) && r[3] == "En attente d'envoi");
 
         using var montclair = new Browser(app);
         await montclair.SignInAsync("accueil@montclair.demo");
@@ -491,5 +492,44 @@ public sealed class SmsTests(SmsApp app) : IClassFixture<SmsApp>
         Assert.Equal(HttpStatusCode.NotFound, foreign.Status);
         Assert.DoesNotContain("Remis au téléphone", foreign.Html);
         Assert.DoesNotContain(created.Code, foreign.Html);
+    }
+
+    [Fact]
+    public async Task A_mobile_gets_its_reminder_by_sms_when_it_is_due_and_not_before_and_never_after_stop()
+    {
+        var created = await app.BookAsync("lorval-hotel-de-ville", "2026-12-30", phone: "06 98 76 54 32");
+        var reminder = await app.WithDbAsync(db => db.OutboxMessages.AsNoTracking().SingleAsync(m => m.AppointmentId == created.Id && m.Kind == MessageKind.Reminder));
+        Assert.Equal((MessageChannel.Sms, "+33698765432", MessageStatus.Pending), (reminder.Channel, reminder.Recipient, reminder.Status));
+        // 48 hours before, or earlier to fall inside the 09:00–19:00 window of Lorval.
+        Assert.InRange(created.Start.UtcDateTime - reminder.ScheduledUtc, TimeSpan.FromHours(48), TimeSpan.FromHours(62));
+        Assert.Contains($"Rappel : RDV le ", reminder.Body);
+        Assert.Contains($"Code {created.Code}", reminder.Body);
+        Assert.Equal(SmsAlphabet.Gsm7, SmsEncoding.Analyze(reminder.Body).Alphabet);
+
+        try
+        {
+            app.Clock.Set(reminder.ScheduledUtc.AddSeconds(-1));
+            await app.Dispatcher.RunOnceAsync(CancellationToken.None);
+            Assert.Single(app.SmsAbout(created.Code));   // the confirmation only
+            app.Clock.Set(reminder.ScheduledUtc);
+            await app.Dispatcher.RunOnceAsync(CancellationToken.None);
+            await app.Dispatcher.RunOnceAsync(CancellationToken.None);
+            var sent = app.SmsAbout(created.Code);
+            Assert.Equal(2, sent.Count);
+            Assert.StartsWith("Rappel : RDV le ", sent[1]["Body"]);
+
+            // The same for a number that answered STOP in between: the reminder is refused, never sent.
+            app.Clock.Set(GuichetApp.Start);
+            var other = await app.BookAsync("lorval-hotel-de-ville", "2026-12-30", phone: "07 55 44 33 22", index: 1);
+            await SmsApp.TwiMlAnswerAsync(await app.ReplyAsync("+33755443322", "STOP"));
+            var due = await app.WithDbAsync(db => db.OutboxMessages.Where(m => m.AppointmentId == other.Id && m.Kind == MessageKind.Reminder).Select(m => m.ScheduledUtc).SingleAsync());
+            app.Clock.Set(due);
+            await app.Dispatcher.RunOnceAsync(CancellationToken.None);
+            Assert.DoesNotContain(app.SmsAbout(other.Code), f => f["Body"].StartsWith("Rappel", StringComparison.Ordinal));
+        }
+        finally
+        {
+            app.Clock.Set(GuichetApp.Start);
+        }
     }
 }

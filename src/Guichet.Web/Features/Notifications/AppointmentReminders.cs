@@ -31,7 +31,7 @@ public sealed class ReminderOptions
 /// site's window, written into the outbox by the booking's own SaveChanges (due later, with its idempotency key),
 /// dropped when the appointment is cancelled, and never sent once the appointment has begun.
 /// </summary>
-public sealed class AppointmentReminders(GuichetDb db, AppOptions app, MailOptions mail, ReminderOptions options, TimeProvider clock)
+public sealed class AppointmentReminders(GuichetDb db, AppOptions app, MailOptions mail, ReminderOptions options, SmsMessages sms, TimeProvider clock)
 {
     public const string DroppedCancelled = "Rendez-vous annulé : le rappel n'est pas envoyé.";
     public const string DroppedStarted = "Le rendez-vous avait commencé à l'heure du rappel : il n'est pas envoyé.";
@@ -44,11 +44,16 @@ public sealed class AppointmentReminders(GuichetDb db, AppOptions app, MailOptio
             TimeZoneInfo.FindSystemTimeZoneById(site.TimeZone), options.Window);
     }
 
-    /// <summary>Adds the e-mail reminder to the outbox, when there is an address and a time for it. Only adds: the caller saves.</summary>
+    /// <summary>
+    /// Adds the reminders to the outbox when there is a time for them: by e-mail when there is an address, by SMS when
+    /// there is a mobile that did not answer STOP. Only adds: the caller saves.
+    /// </summary>
     public async Task AddAsync(Appointment appointment, Site site, Reason reason, string manageToken, CancellationToken ct)
     {
-        if (appointment.Email is null) return;
+        if (appointment.Email is null && appointment.Phone is null) return;
         if (await PlanAsync(appointment, site, ct) is not ReminderPlan.At at) return;
+        await sms.AddReminderAsync(appointment, site, manageToken, at.Utc, ct);
+        if (appointment.Email is null) return;
         var organisation = await db.Organisations.AsNoTracking().FirstAsync(o => o.Id == appointment.OrganisationId, ct);
         var when = FrenchDates.DayAndTime(FrenchDates.ToLocal(appointment.StartUtc, site.TimeZone));
         var baseUrl = app.PublicBaseUrl.TrimEnd('/');

@@ -21,6 +21,14 @@ public sealed class SmsMessages(GuichetDb db, AppOptions app, SmsOptions options
         Add(appointment, to, MessageKind.Confirmation, SmsTexts.Confirmation(appointment, site, manageUrl, RepliesAccepted));
     }
 
+    /// <summary>The SMS reminder, due at <paramref name="dueUtc"/> (the same time as the e-mail's, from the same plan).</summary>
+    public async Task AddReminderAsync(Appointment appointment, Site site, string manageToken, DateTime dueUtc, CancellationToken ct)
+    {
+        if (await RecipientAsync(appointment, ct) is not { } to) return;
+        var manageUrl = $"{app.PublicBaseUrl.TrimEnd('/')}/rendez-vous/{appointment.Code}?token={Uri.EscapeDataString(manageToken)}";
+        Add(appointment, to, MessageKind.Reminder, SmsTexts.Reminder(appointment, site, manageUrl, RepliesAccepted), dueUtc);
+    }
+
     public async Task AddCancellationAsync(Appointment appointment, CancellationToken ct)
     {
         if (await RecipientAsync(appointment, ct) is not { } to) return;
@@ -44,9 +52,10 @@ public sealed class SmsMessages(GuichetDb db, AppOptions app, SmsOptions options
         return await db.Set<SmsOptOut>().AnyAsync(o => o.Phone == phone.E164, ct) ? null : phone.E164;
     }
 
-    private void Add(Appointment appointment, string to, MessageKind kind, string text)
+    private void Add(Appointment appointment, string to, MessageKind kind, string text, DateTime? dueUtc = null)
     {
         var now = clock.GetUtcNow().UtcDateTime;
+        var due = dueUtc ?? now;
         db.Add(new OutboxMessage
         {
             Id = Secrets.NewId(),
@@ -56,10 +65,11 @@ public sealed class SmsMessages(GuichetDb db, AppOptions app, SmsOptions options
             Channel = MessageChannel.Sms,
             Recipient = to,
             Body = text,
-            ScheduledUtc = now,
-            IdempotencyKey = $"{appointment.Id}:{kind}:Sms:{now.ToString("yyyyMMdd'T'HHmmss.fffffff'Z'", CultureInfo.InvariantCulture)}",
+            ScheduledUtc = due,
+            IdempotencyKey = $"{appointment.Id}:{kind}:Sms:{due.ToString("yyyyMMdd'T'HHmmss.fffffff'Z'", CultureInfo.InvariantCulture)}",
             Status = MessageStatus.Pending,
-            NextAttemptUtc = now,
+            // Not claimable before it is due.
+            NextAttemptUtc = due,
             Segments = SmsEncoding.Analyze(text).Segments,
             CreatedUtc = now,
         });

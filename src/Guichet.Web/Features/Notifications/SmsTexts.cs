@@ -17,6 +17,12 @@ public static class SmsTexts
             + $"Voir ou annuler : {manageUrl}"
             + (repliesAccepted ? $" ou répondez ANNULER {a.Code}" : ""));
 
+    public static string Reminder(Appointment a, Site site, string manageUrl, bool repliesAccepted) =>
+        SmsEncoding.ToGsmSafe(
+            $"Rappel : RDV le {When(a, site)}, {site.Name}. Code {a.Code}. "
+            + $"Empêché ? Annulez : {manageUrl}"
+            + (repliesAccepted ? $" ou répondez ANNULER {a.Code}" : ""));
+
     public static string Cancellation(Appointment a, Site site, bool byCitizen, string bookUrl) =>
         SmsEncoding.ToGsmSafe(
             $"RDV du {When(a, site)} ({site.Name}, code {a.Code}) annulé"
