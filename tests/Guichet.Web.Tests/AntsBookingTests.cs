@@ -318,7 +318,7 @@ public sealed class AntsBookingTests : IClassFixture<AntsApp>, IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_delete_never_overtakes_a_declare_still_waiting_for_ants()
+    public async Task A_cancellation_while_the_declaration_waits_for_ants_sends_no_declaration_and_the_delete_still_goes_after_it()
     {
         fake.SetStatus("ORDRE00001", "validated");
         var created = await CreatedAsync(await BookAsync(Montclair, "2026-12-10", "Ordre", ["ORDRE00001"]));
@@ -328,12 +328,46 @@ public sealed class AntsBookingTests : IClassFixture<AntsApp>, IAsyncLifetime
         fake.FailWith = null;
         app.Clock.Advance(TimeSpan.FromMinutes(1));
 
-        // The delete is due at once, but waits for the declare before it.
+        // The delete is due at once, but waits for the declare before it, which now has nothing to announce.
         Assert.Equal(1, await app.Sync.RunOnceAsync(CancellationToken.None));
-        Assert.Single(Declared("ORDRE00001"));
+        var jobs = await JobsAsync(created.Id);
+        Assert.Equal([(AntsJobKind.Declare, AntsJobStatus.Done), (AntsJobKind.Delete, AntsJobStatus.Pending)], jobs.Select(j => (j.Kind, j.Status)));
         Assert.Equal(1, await app.Sync.RunOnceAsync(CancellationToken.None));
         Assert.Empty(Declared("ORDRE00001"));
-        Assert.Equal(["POST", "POST", "DELETE"], fake.Calls.Where(c => !c.StartsWith("GET", StringComparison.Ordinal)).Select(c => c.Split(' ')[0]));
+        Assert.Equal(["POST", "DELETE"], fake.Calls.Where(c => !c.StartsWith("GET", StringComparison.Ordinal)).Select(c => c.Split(' ')[0]));
+    }
+
+    [Fact]
+    public async Task A_move_queued_behind_a_declaration_waiting_for_ants_runs_declare_delete_declare_in_that_order()
+    {
+        fake.SetStatus("ORDRE00002", "validated");
+        var created = await CreatedAsync(await BookAsync(Montclair, "2026-12-11", "Ordredeux", ["ORDRE00002"]));
+        fake.FailWith = 503;
+        await app.DrainAsync();
+        await MoveAsync(created.Id, Montclair, TimeSpan.FromDays(1));
+        fake.FailWith = null;
+        app.Clock.Advance(TimeSpan.FromMinutes(1));
+
+        await app.DrainAsync();
+
+        // Had the new declaration overtaken the delete, ANTS would hold two rows (or refuse the same URL).
+        var row = Assert.Single(Declared("ORDRE00002"));
+        Assert.StartsWith("2026-12-12T", row.AppointmentDate);
+        Assert.Equal(["POST", "POST", "DELETE", "POST"], fake.Calls.Where(c => !c.StartsWith("GET", StringComparison.Ordinal)).Select(c => c.Split(' ')[0]));
+    }
+
+    /// <summary>What rescheduling (another issue) will do: change the appointment and call AntsSync.AddMoveAsync, then save.</summary>
+    private async Task MoveAsync(string appointmentId, string siteId, TimeSpan by)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<GuichetDb>();
+        var appointment = await db.Appointments.SingleAsync(a => a.Id == appointmentId);
+        var site = await db.Sites.SingleAsync(s => s.Id == siteId);
+        appointment.StartUtc += by;
+        appointment.EndUtc += by;
+        appointment.SiteId = site.Id;
+        await scope.ServiceProvider.GetRequiredService<AntsSync>().AddMoveAsync(appointment, site, CancellationToken.None);
+        await db.SaveChangesAsync();
     }
 
     [Fact]
@@ -344,18 +378,7 @@ public sealed class AntsBookingTests : IClassFixture<AntsApp>, IAsyncLifetime
         await app.DrainAsync();
         var before = Assert.Single(Declared("DEPLACE001"));
 
-        // Rescheduling comes in another issue; the operation it will call is AntsSync.AddMoveAsync.
-        await using (var scope = app.Services.CreateAsyncScope())
-        {
-            var db = scope.ServiceProvider.GetRequiredService<GuichetDb>();
-            var appointment = await db.Appointments.SingleAsync(a => a.Id == created.Id);
-            var site = await db.Sites.SingleAsync(s => s.Id == Montclair);
-            appointment.StartUtc = appointment.StartUtc.AddDays(3);
-            appointment.EndUtc = appointment.EndUtc.AddDays(3);
-            appointment.SiteId = site.Id;
-            await scope.ServiceProvider.GetRequiredService<AntsSync>().AddMoveAsync(appointment, site, CancellationToken.None);
-            await db.SaveChangesAsync();
-        }
+        await MoveAsync(created.Id, Montclair, TimeSpan.FromDays(3));
         await app.DrainAsync();
 
         var after = Assert.Single(Declared("DEPLACE001"));
