@@ -92,6 +92,18 @@ public sealed class AntsBookingTests : IClassFixture<AntsApp>, IAsyncLifetime
         return await db.SaveChangesAsync();
     });
 
+    /// <summary>The demo has one administrator (Lorval's); isolation needs a second organisation's.</summary>
+    private Task EnsureSaintAubinAdministratorAsync() => app.WithDbAsync(async db =>
+    {
+        if (!await db.Agents.AnyAsync(a => a.Email == "admin@saint-aubin.test"))
+            db.Agents.Add(new Agent
+            {
+                Id = "agent-admin-saint-aubin-test", OrganisationId = "mairie-saint-aubin", Email = "admin@saint-aubin.test", DisplayName = "Admin Saint-Aubin",
+                PasswordHash = Guichet.Web.Platform.Passwords.Hash(Guichet.Web.Features.Administration.DemoTerritory.Password), Role = AgentRole.Administrator,
+            });
+        return await db.SaveChangesAsync();
+    });
+
     private async Task<Browser> SignedInAsync(string email)
     {
         var browser = new Browser(app);
@@ -597,19 +609,36 @@ public sealed class AntsBookingTests : IClassFixture<AntsApp>, IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_declaration_ants_refuses_is_listed_for_the_administrator_with_a_link_to_the_appointment()
+    {
+        fake.SetStatus("REFUSDEC01", "validated");
+        var created = await CreatedAsync(await BookAsync(Lorval, "2026-12-23", "Refusdeclaration", ["REFUSDEC01"]));
+        // Consumed between the booking and the declaration: ANTS refuses the declaration for good.
+        fake.SetStatus("REFUSDEC01", "consumed");
+        await app.DrainAsync();
+        Assert.Equal(AntsJobStatus.Failed, Assert.Single(await JobsAsync(created.Id)).Status);
+
+        using var admin = await SignedInAsync("admin@lorval.demo");
+        var page = await admin.GetAsync("/admin/ants");
+
+        var row = page.Document.QuerySelectorAll("table tbody tr").Single(r => r.TextContent.Contains(created.Code));
+        Assert.Equal($"/agent/rendez-vous/{created.Id}", row.QuerySelector("a")!.GetAttribute("href"));
+        Assert.Contains("Déclaration — échec", row.TextContent);
+        Assert.Contains("L'ANTS a refusé la déclaration (400)", row.TextContent);
+        Assert.DoesNotContain("Refusdeclaration", page.Text);
+        // Another organisation's administrator does not see it.
+        await EnsureSaintAubinAdministratorAsync();
+        using var other = await SignedInAsync("admin@saint-aubin.test");
+        var theirs = await other.GetAsync("/admin/ants");
+        Assert.Equal(HttpStatusCode.OK, theirs.Status);
+        Assert.DoesNotContain(created.Code, theirs.Text);
+    }
+
+    [Fact]
     public async Task The_policy_page_changes_only_the_administrator_s_own_organisation()
     {
-        await app.WithDbAsync(async db =>
-        {
-            if (!await db.Agents.AnyAsync(a => a.Email == "admin@saint-aubin.test"))
-                db.Agents.Add(new Agent
-                {
-                    Id = "agent-admin-saint-aubin-test", OrganisationId = "mairie-saint-aubin", Email = "admin@saint-aubin.test", DisplayName = "Admin Saint-Aubin",
-                    PasswordHash = Guichet.Web.Platform.Passwords.Hash(Guichet.Web.Features.Administration.DemoTerritory.Password), Role = AgentRole.Administrator,
-                });
-            await db.Set<AntsPolicy>().Where(p => p.OrganisationId == "mairie-lorval" || p.OrganisationId == "mairie-saint-aubin").ExecuteDeleteAsync();
-            return await db.SaveChangesAsync();
-        });
+        await EnsureSaintAubinAdministratorAsync();
+        await app.WithDbAsync(db => db.Set<AntsPolicy>().Where(p => p.OrganisationId == "mairie-lorval" || p.OrganisationId == "mairie-saint-aubin").ExecuteDeleteAsync());
         using var lorval = await SignedInAsync("admin@lorval.demo");
         var page = await lorval.GetAsync("/admin/ants");
         Assert.Equal(HttpStatusCode.OK, page.Status);
