@@ -540,6 +540,42 @@ public sealed class AntsBookingTests : IClassFixture<AntsApp>, IAsyncLifetime
     }
 
     [Fact]
+    public async Task Citizens_racing_with_one_pre_request_number_at_two_sites_leave_one_appointment()
+    {
+        fake.SetStatus("COURSE0100", "validated");
+        var slots = new[] { await SlotAsync(SaintAubin, "2026-12-21"), await SlotAsync(Montclair, "2026-12-22"), await SlotAsync(Lorval, "2026-12-21") };
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 12).Select(i => app.BookAsync(new
+        {
+            site = slots[i % 3].Site, reason = "CNI", start = slots[i % 3].Start.ToString("yyyy-MM-ddTHH:mm:sszzz"), persons = 1,
+            firstName = "Camille", lastName = "Course" + (char)('a' + i), email = $"course{i}@exemple.fr", preRequestNumbers = new[] { "COURSE0100" },
+        })));
+
+        Assert.Single(answers, a => a.StatusCode == HttpStatusCode.Created);
+        Assert.All(answers.Where(a => a.StatusCode != HttpStatusCode.Created), a => Assert.Equal(HttpStatusCode.Conflict, a.StatusCode));
+        Assert.Equal(1, await app.WithDbAsync(db => db.Appointments.CountAsync(a => a.PreRequestNumbers == "COURSE0100" && a.Status == AppointmentStatus.Booked)));
+        foreach (var refused in answers.Where(a => a.StatusCode == HttpStatusCode.Conflict))
+        {
+            var problem = await Answers.ProblemAsync(refused);
+            // Lost to the look-up (DuplicateApplication) or to the hold (DuplicateApplication too), or to a slot taken at the same site.
+            Assert.True(problem.TryGetProperty("code", out var code) ? code.GetString() == "DuplicateApplication" : problem.GetProperty("detail").GetString()!.Contains("créneau"));
+        }
+    }
+
+    [Fact]
+    public async Task A_number_held_by_a_cancelled_appointment_can_be_booked_again()
+    {
+        fake.SetStatus("REPRISE001", "validated");
+        var first = await CreatedAsync(await BookAsync(SaintAubin, "2026-12-21", "Reprise", ["REPRISE001"]));
+        Assert.Equal(HttpStatusCode.OK, (await app.Client.PostAsync($"/api/v1/appointments/{first.Code}/cancel?token={Uri.EscapeDataString(first.Token)}", null)).StatusCode);
+
+        var second = await CreatedAsync(await BookAsync(Montclair, "2026-12-22", "Reprise", ["REPRISE001"]));
+
+        Assert.Equal(second.Id, await app.WithDbAsync(db => db.Set<Guichet.Web.Features.Appointments.Duplicates.ApplicationHold>()
+            .Where(h => h.ApplicationId == "REPRISE001").Select(h => h.AppointmentId).SingleAsync()));
+    }
+
+    [Fact]
     public async Task An_agent_overrides_a_local_duplicate_only_with_a_justification_which_is_recorded_and_shown()
     {
         await CreatedAsync(await BookAsync(SaintAubin, "2026-12-18", "Marchand", [], firstName: "Lou", email: "lou.marchand@exemple.fr"));

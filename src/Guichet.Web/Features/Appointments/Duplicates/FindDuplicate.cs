@@ -61,15 +61,24 @@ public sealed class FindDuplicate(GuichetDb db, DuplicateOptions options)
           + "annulez d'abord l'autre rendez-vous avec le lien reçu lors de sa réservation, ou appelez la mairie."
         : "Vous avez déjà un rendez-vous à venir. Pour en prendre un autre, annulez d'abord le premier avec le lien reçu lors de sa réservation, ou appelez la mairie.";
 
+    /// <summary>Two bookings of one number at the same moment: the other one won (see ApplicationHold).</summary>
+    public const string RacingMessage =
+        "Un autre rendez-vous vient d'être pris pour ce numéro de pré-demande. Une pré-demande ne donne droit qu'à un rendez-vous : "
+        + "si ce n'est pas vous, vérifiez le numéro ; sinon, gardez le rendez-vous déjà pris.";
+
     /// <summary>What an agent reads: where and when the other appointment is, so they can judge.</summary>
     public static string AgentMessage(Duplicate d) =>
         (d.Kind == DuplicateKind.SameApplication ? "Un rendez-vous à venir existe déjà pour un de ces numéros de pré-demande" : "Cette personne a déjà un rendez-vous à venir")
         + $" ({d.SiteName}, le {FrenchDates.DayAndTime(d.LocalStart)}). Pour réserver quand même, indiquez pourquoi dans le champ « Justification ».";
 
-    internal static void Map(Microsoft.EntityFrameworkCore.ModelBuilder b) => b.Entity<Appointment>(e =>
+    internal static void Map(Microsoft.EntityFrameworkCore.ModelBuilder b)
     {
-        e.Property(x => x.NameKey).HasMaxLength(200);
-        e.Property(x => x.DuplicateJustification).HasMaxLength(MaxJustification);
-        e.HasIndex(x => x.NameKey);
-    });
+        b.Entity<Appointment>(e =>
+        {
+            e.Property(x => x.NameKey).HasMaxLength(200);
+            e.Property(x => x.DuplicateJustification).HasMaxLength(MaxJustification);
+            e.HasIndex(x => x.NameKey);
+        });
+        ApplicationHold.Map(b);
+    }
 }
