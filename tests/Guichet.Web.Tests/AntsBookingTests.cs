@@ -563,6 +563,23 @@ public sealed class AntsBookingTests : IClassFixture<AntsApp>, IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_hold_the_look_up_could_not_see_yet_refuses_the_second_booking_as_a_duplicate_not_as_a_taken_slot()
+    {
+        fake.SetStatus("COURSE0200", "validated");
+        var first = await CreatedAsync(await BookAsync(SaintAubin, "2026-12-21", "Gagnant", ["COURSE0200"]));
+        // As if the other booking were committing on another node at this instant: its hold is there, its row not yet visible.
+        await app.WithDbAsync(db => db.Appointments.Where(a => a.Id == first.Id).ExecuteUpdateAsync(u => u.SetProperty(a => a.PreRequestNumbers, "")));
+
+        var second = await BookAsync(Lorval, "2026-12-21", "Perdant", ["COURSE0200"]);
+
+        Assert.Equal(HttpStatusCode.Conflict, second.StatusCode);
+        var problem = await Answers.ProblemAsync(second);
+        Assert.Equal("DuplicateApplication", problem.GetProperty("code").GetString());
+        Assert.Equal(Guichet.Web.Features.Appointments.Duplicates.FindDuplicate.RacingMessage, problem.GetProperty("detail").GetString());
+        Assert.Equal(0, await app.WithDbAsync(db => db.Appointments.CountAsync(a => a.LastName == "Perdant")));
+    }
+
+    [Fact]
     public async Task A_number_held_by_a_cancelled_appointment_can_be_booked_again()
     {
         fake.SetStatus("REPRISE001", "validated");
