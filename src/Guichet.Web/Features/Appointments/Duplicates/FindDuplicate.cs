@@ -43,16 +43,16 @@ public sealed class FindDuplicate(GuichetDb db, DuplicateOptions options)
             candidates.AddRange(await active.Where(a => EF.Functions.Like(" " + a.PreRequestNumbers + " ", "% " + id + " %"))
                 .Select(a => new { a.Id, a.SiteId, a.StartUtc, a.NameKey, a.Email, a.Phone, a.PreRequestNumbers }).Take(10).ToListAsync(ct));
         }
-        foreach (var c in candidates.OrderBy(c => c.StartUtc))
-        {
-            var existing = new PersonFacts(c.NameKey ?? "", PersonIdentity.EmailKey(c.Email), c.Phone,
-                c.PreRequestNumbers.Split(' ', StringSplitOptions.RemoveEmptyEntries));
-            var kind = PersonIdentity.Compare(wanted, existing);
-            if (kind == DuplicateKind.None) continue;
-            var site = await db.Sites.AsNoTracking().FirstAsync(s => s.Id == c.SiteId, ct);
-            return new Duplicate(kind, c.Id, site.Name, FrenchDates.ToLocal(c.StartUtc, site.TimeZone));
-        }
-        return null;
+        // A shared number first (it decides whether the booking may hold its numbers), then the soonest.
+        var match = candidates
+            .Select(c => (c, Kind: PersonIdentity.Compare(wanted, new PersonFacts(c.NameKey ?? "", PersonIdentity.EmailKey(c.Email), c.Phone,
+                c.PreRequestNumbers.Split(' ', StringSplitOptions.RemoveEmptyEntries)))))
+            .Where(m => m.Kind != DuplicateKind.None)
+            .OrderBy(m => m.Kind == DuplicateKind.SameApplication ? 0 : 1).ThenBy(m => m.c.StartUtc)
+            .FirstOrDefault();
+        if (match.c is null) return null;
+        var site = await db.Sites.AsNoTracking().FirstAsync(s => s.Id == match.c.SiteId, ct);
+        return new Duplicate(match.Kind, match.c.Id, site.Name, FrenchDates.ToLocal(match.c.StartUtc, site.TimeZone));
     }
 
     /// <summary>What the citizen reads: the rule and what to do, never where or whose the other appointment is.</summary>
