@@ -92,6 +92,18 @@ public sealed class AntsBookingTests : IClassFixture<AntsApp>, IAsyncLifetime
         return await db.SaveChangesAsync();
     });
 
+    /// <summary>The demo has one administrator (Lorval's); isolation needs a second organisation's.</summary>
+    private Task EnsureSaintAubinAdministratorAsync() => app.WithDbAsync(async db =>
+    {
+        if (!await db.Agents.AnyAsync(a => a.Email == "admin@saint-aubin.test"))
+            db.Agents.Add(new Agent
+            {
+                Id = "agent-admin-saint-aubin-test", OrganisationId = "mairie-saint-aubin", Email = "admin@saint-aubin.test", DisplayName = "Admin Saint-Aubin",
+                PasswordHash = Guichet.Web.Platform.Passwords.Hash(Guichet.Web.Features.Administration.DemoTerritory.Password), Role = AgentRole.Administrator,
+            });
+        return await db.SaveChangesAsync();
+    });
+
     private async Task<Browser> SignedInAsync(string email)
     {
         var browser = new Browser(app);
@@ -318,7 +330,7 @@ public sealed class AntsBookingTests : IClassFixture<AntsApp>, IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_delete_never_overtakes_a_declare_still_waiting_for_ants()
+    public async Task A_cancellation_while_the_declaration_waits_for_ants_sends_no_declaration_and_the_delete_still_goes_after_it()
     {
         fake.SetStatus("ORDRE00001", "validated");
         var created = await CreatedAsync(await BookAsync(Montclair, "2026-12-10", "Ordre", ["ORDRE00001"]));
@@ -328,12 +340,46 @@ public sealed class AntsBookingTests : IClassFixture<AntsApp>, IAsyncLifetime
         fake.FailWith = null;
         app.Clock.Advance(TimeSpan.FromMinutes(1));
 
-        // The delete is due at once, but waits for the declare before it.
+        // The delete is due at once, but waits for the declare before it, which now has nothing to announce.
         Assert.Equal(1, await app.Sync.RunOnceAsync(CancellationToken.None));
-        Assert.Single(Declared("ORDRE00001"));
+        var jobs = await JobsAsync(created.Id);
+        Assert.Equal([(AntsJobKind.Declare, AntsJobStatus.Done), (AntsJobKind.Delete, AntsJobStatus.Pending)], jobs.Select(j => (j.Kind, j.Status)));
         Assert.Equal(1, await app.Sync.RunOnceAsync(CancellationToken.None));
         Assert.Empty(Declared("ORDRE00001"));
-        Assert.Equal(["POST", "POST", "DELETE"], fake.Calls.Where(c => !c.StartsWith("GET", StringComparison.Ordinal)).Select(c => c.Split(' ')[0]));
+        Assert.Equal(["POST", "DELETE"], fake.Calls.Where(c => !c.StartsWith("GET", StringComparison.Ordinal)).Select(c => c.Split(' ')[0]));
+    }
+
+    [Fact]
+    public async Task A_move_queued_behind_a_declaration_waiting_for_ants_runs_declare_delete_declare_in_that_order()
+    {
+        fake.SetStatus("ORDRE00002", "validated");
+        var created = await CreatedAsync(await BookAsync(Montclair, "2026-12-11", "Ordredeux", ["ORDRE00002"]));
+        fake.FailWith = 503;
+        await app.DrainAsync();
+        await MoveAsync(created.Id, Montclair, TimeSpan.FromDays(1));
+        fake.FailWith = null;
+        app.Clock.Advance(TimeSpan.FromMinutes(1));
+
+        await app.DrainAsync();
+
+        // Had the new declaration overtaken the delete, ANTS would hold two rows (or refuse the same URL).
+        var row = Assert.Single(Declared("ORDRE00002"));
+        Assert.StartsWith("2026-12-12T", row.AppointmentDate);
+        Assert.Equal(["POST", "POST", "DELETE", "POST"], fake.Calls.Where(c => !c.StartsWith("GET", StringComparison.Ordinal)).Select(c => c.Split(' ')[0]));
+    }
+
+    /// <summary>What rescheduling (another issue) will do: change the appointment and call AntsSync.AddMoveAsync, then save.</summary>
+    private async Task MoveAsync(string appointmentId, string siteId, TimeSpan by)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<GuichetDb>();
+        var appointment = await db.Appointments.SingleAsync(a => a.Id == appointmentId);
+        var site = await db.Sites.SingleAsync(s => s.Id == siteId);
+        appointment.StartUtc += by;
+        appointment.EndUtc += by;
+        appointment.SiteId = site.Id;
+        await scope.ServiceProvider.GetRequiredService<AntsSync>().AddMoveAsync(appointment, site, CancellationToken.None);
+        await db.SaveChangesAsync();
     }
 
     [Fact]
@@ -344,18 +390,7 @@ public sealed class AntsBookingTests : IClassFixture<AntsApp>, IAsyncLifetime
         await app.DrainAsync();
         var before = Assert.Single(Declared("DEPLACE001"));
 
-        // Rescheduling comes in another issue; the operation it will call is AntsSync.AddMoveAsync.
-        await using (var scope = app.Services.CreateAsyncScope())
-        {
-            var db = scope.ServiceProvider.GetRequiredService<GuichetDb>();
-            var appointment = await db.Appointments.SingleAsync(a => a.Id == created.Id);
-            var site = await db.Sites.SingleAsync(s => s.Id == Montclair);
-            appointment.StartUtc = appointment.StartUtc.AddDays(3);
-            appointment.EndUtc = appointment.EndUtc.AddDays(3);
-            appointment.SiteId = site.Id;
-            await scope.ServiceProvider.GetRequiredService<AntsSync>().AddMoveAsync(appointment, site, CancellationToken.None);
-            await db.SaveChangesAsync();
-        }
+        await MoveAsync(created.Id, Montclair, TimeSpan.FromDays(3));
         await app.DrainAsync();
 
         var after = Assert.Single(Declared("DEPLACE001"));
@@ -505,6 +540,59 @@ public sealed class AntsBookingTests : IClassFixture<AntsApp>, IAsyncLifetime
     }
 
     [Fact]
+    public async Task Citizens_racing_with_one_pre_request_number_at_two_sites_leave_one_appointment()
+    {
+        fake.SetStatus("COURSE0100", "validated");
+        var slots = new[] { await SlotAsync(SaintAubin, "2026-12-21"), await SlotAsync(Montclair, "2026-12-22"), await SlotAsync(Lorval, "2026-12-21") };
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 12).Select(i => app.BookAsync(new
+        {
+            site = slots[i % 3].Site, reason = "CNI", start = slots[i % 3].Start.ToString("yyyy-MM-ddTHH:mm:sszzz"), persons = 1,
+            firstName = "Camille", lastName = "Course" + (char)('a' + i), email = $"course{i}@exemple.fr", preRequestNumbers = new[] { "COURSE0100" },
+        })));
+
+        Assert.Single(answers, a => a.StatusCode == HttpStatusCode.Created);
+        Assert.All(answers.Where(a => a.StatusCode != HttpStatusCode.Created), a => Assert.Equal(HttpStatusCode.Conflict, a.StatusCode));
+        Assert.Equal(1, await app.WithDbAsync(db => db.Appointments.CountAsync(a => a.PreRequestNumbers == "COURSE0100" && a.Status == AppointmentStatus.Booked)));
+        foreach (var refused in answers.Where(a => a.StatusCode == HttpStatusCode.Conflict))
+        {
+            var problem = await Answers.ProblemAsync(refused);
+            // Lost to the look-up (DuplicateApplication) or to the hold (DuplicateApplication too), or to a slot taken at the same site.
+            Assert.True(problem.TryGetProperty("code", out var code) ? code.GetString() == "DuplicateApplication" : problem.GetProperty("detail").GetString()!.Contains("créneau"));
+        }
+    }
+
+    [Fact]
+    public async Task A_hold_the_look_up_could_not_see_yet_refuses_the_second_booking_as_a_duplicate_not_as_a_taken_slot()
+    {
+        fake.SetStatus("COURSE0200", "validated");
+        var first = await CreatedAsync(await BookAsync(SaintAubin, "2026-12-21", "Gagnant", ["COURSE0200"]));
+        // As if the other booking were committing on another node at this instant: its hold is there, its row not yet visible.
+        await app.WithDbAsync(db => db.Appointments.Where(a => a.Id == first.Id).ExecuteUpdateAsync(u => u.SetProperty(a => a.PreRequestNumbers, "")));
+
+        var second = await BookAsync(Lorval, "2026-12-21", "Perdant", ["COURSE0200"]);
+
+        Assert.Equal(HttpStatusCode.Conflict, second.StatusCode);
+        var problem = await Answers.ProblemAsync(second);
+        Assert.Equal("DuplicateApplication", problem.GetProperty("code").GetString());
+        Assert.Equal(Guichet.Web.Features.Appointments.Duplicates.FindDuplicate.RacingMessage, problem.GetProperty("detail").GetString());
+        Assert.Equal(0, await app.WithDbAsync(db => db.Appointments.CountAsync(a => a.LastName == "Perdant")));
+    }
+
+    [Fact]
+    public async Task A_number_held_by_a_cancelled_appointment_can_be_booked_again()
+    {
+        fake.SetStatus("REPRISE001", "validated");
+        var first = await CreatedAsync(await BookAsync(SaintAubin, "2026-12-21", "Reprise", ["REPRISE001"]));
+        Assert.Equal(HttpStatusCode.OK, (await app.Client.PostAsync($"/api/v1/appointments/{first.Code}/cancel?token={Uri.EscapeDataString(first.Token)}", null)).StatusCode);
+
+        var second = await CreatedAsync(await BookAsync(Montclair, "2026-12-22", "Reprise", ["REPRISE001"]));
+
+        Assert.Equal(second.Id, await app.WithDbAsync(db => db.Set<Guichet.Web.Features.Appointments.Duplicates.ApplicationHold>()
+            .Where(h => h.ApplicationId == "REPRISE001").Select(h => h.AppointmentId).SingleAsync()));
+    }
+
+    [Fact]
     public async Task An_agent_overrides_a_local_duplicate_only_with_a_justification_which_is_recorded_and_shown()
     {
         await CreatedAsync(await BookAsync(SaintAubin, "2026-12-18", "Marchand", [], firstName: "Lou", email: "lou.marchand@exemple.fr"));
@@ -574,19 +662,36 @@ public sealed class AntsBookingTests : IClassFixture<AntsApp>, IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_declaration_ants_refuses_is_listed_for_the_administrator_with_a_link_to_the_appointment()
+    {
+        fake.SetStatus("REFUSDEC01", "validated");
+        var created = await CreatedAsync(await BookAsync(Lorval, "2026-12-23", "Refusdeclaration", ["REFUSDEC01"]));
+        // Consumed between the booking and the declaration: ANTS refuses the declaration for good.
+        fake.SetStatus("REFUSDEC01", "consumed");
+        await app.DrainAsync();
+        Assert.Equal(AntsJobStatus.Failed, Assert.Single(await JobsAsync(created.Id)).Status);
+
+        using var admin = await SignedInAsync("admin@lorval.demo");
+        var page = await admin.GetAsync("/admin/ants");
+
+        var row = page.Document.QuerySelectorAll("table tbody tr").Single(r => r.TextContent.Contains(created.Code));
+        Assert.Equal($"/agent/rendez-vous/{created.Id}", row.QuerySelector("a")!.GetAttribute("href"));
+        Assert.Contains("Déclaration — échec", row.TextContent);
+        Assert.Contains("L'ANTS a refusé la déclaration (400)", row.TextContent);
+        Assert.DoesNotContain("Refusdeclaration", page.Text);
+        // Another organisation's administrator does not see it.
+        await EnsureSaintAubinAdministratorAsync();
+        using var other = await SignedInAsync("admin@saint-aubin.test");
+        var theirs = await other.GetAsync("/admin/ants");
+        Assert.Equal(HttpStatusCode.OK, theirs.Status);
+        Assert.DoesNotContain(created.Code, theirs.Text);
+    }
+
+    [Fact]
     public async Task The_policy_page_changes_only_the_administrator_s_own_organisation()
     {
-        await app.WithDbAsync(async db =>
-        {
-            if (!await db.Agents.AnyAsync(a => a.Email == "admin@saint-aubin.test"))
-                db.Agents.Add(new Agent
-                {
-                    Id = "agent-admin-saint-aubin-test", OrganisationId = "mairie-saint-aubin", Email = "admin@saint-aubin.test", DisplayName = "Admin Saint-Aubin",
-                    PasswordHash = Guichet.Web.Platform.Passwords.Hash(Guichet.Web.Features.Administration.DemoTerritory.Password), Role = AgentRole.Administrator,
-                });
-            await db.Set<AntsPolicy>().Where(p => p.OrganisationId == "mairie-lorval" || p.OrganisationId == "mairie-saint-aubin").ExecuteDeleteAsync();
-            return await db.SaveChangesAsync();
-        });
+        await EnsureSaintAubinAdministratorAsync();
+        await app.WithDbAsync(db => db.Set<AntsPolicy>().Where(p => p.OrganisationId == "mairie-lorval" || p.OrganisationId == "mairie-saint-aubin").ExecuteDeleteAsync());
         using var lorval = await SignedInAsync("admin@lorval.demo");
         var page = await lorval.GetAsync("/admin/ants");
         Assert.Equal(HttpStatusCode.OK, page.Status);

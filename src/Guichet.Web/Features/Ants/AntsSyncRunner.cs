@@ -136,6 +136,10 @@ public sealed class AntsSyncRunner(IServiceScopeFactory scopes, TimeProvider clo
                 return new Outcome.Done();
             }
             case AntsJobKind.Declare:
+                // Cancelled before its declaration went out: nothing to announce. The delete queued behind still runs,
+                // in case an earlier attempt that timed out did reach ANTS.
+                if (await db.Appointments.AnyAsync(a => a.Id == job.AppointmentId && a.Status == AppointmentStatus.Cancelled, ct))
+                    return new Outcome.Done("Non envoyée : le rendez-vous a été annulé entre-temps.");
                 return await client.DeclareAsync(job.Declaration(job.ApplicationIds), ct) switch
                 {
                     AntsResult<bool>.Ok => new Outcome.Done(),

@@ -13,7 +13,11 @@ public abstract record ApplicationsCheck
 {
     /// <summary>The booking may go on. <paramref name="State"/> is null when nothing was asked of ANTS.</summary>
     public sealed record Passed(string NameKey, string? Justification, AntsCheckState? State, string? Note, IReadOnlyList<string> Warnings)
-        : ApplicationsCheck;
+        : ApplicationsCheck
+    {
+        /// <summary>Whether the booking takes a hold on its numbers (see ApplicationHold).</summary>
+        public bool HoldNumbers { get; init; } = true;
+    }
     /// <summary>A number ANTS refuses: one French message per number, on the preRequestNumbers field.</summary>
     public sealed record Refused(IReadOnlyList<FieldError> Errors) : ApplicationsCheck;
     /// <summary>Another active appointment exists (here or, per ANTS, elsewhere); an agent may override with a justification.</summary>
@@ -40,6 +44,14 @@ public sealed class CheckApplications(
     public async Task<ApplicationsCheck> RunAsync(BookingRequest request, IReadOnlyList<string> numbers, Site site, Reason reason,
         Booker booker, DateTime now, CancellationToken ct)
     {
+        var result = await CheckAsync(request, numbers, site, reason, booker, now, ct);
+        if (result is ApplicationsCheck.Passed { HoldNumbers: true }) await ApplicationHold.ClearStaleAsync(db, numbers, now, ct);
+        return result;
+    }
+
+    private async Task<ApplicationsCheck> CheckAsync(BookingRequest request, IReadOnlyList<string> numbers, Site site, Reason reason,
+        Booker booker, DateTime now, CancellationToken ct)
+    {
         // Only an agent may justify; a citizen's door has no such field, and one sent anyway is ignored.
         var justification = booker.Agent is null || string.IsNullOrWhiteSpace(request.DuplicateJustification) ? null : request.DuplicateJustification.Trim();
         if (justification is { Length: < FindDuplicate.MinJustification or > FindDuplicate.MaxJustification })
@@ -51,9 +63,12 @@ public sealed class CheckApplications(
             FrenchPhone.Parse(request.Phone)?.E164, numbers);
         // Kept on the appointment only when it actually overrode something.
         string? kept = null;
+        var holdNumbers = duplicates.Enabled;
         if (await duplicates.RunAsync(wanted, now, ct) is { } found)
         {
             kept = justification;
+            // A justified second appointment for the same number takes no hold: the first one keeps it.
+            holdNumbers = found.Kind != DuplicateKind.SameApplication;
             log.LogInformation("Booking at site {SiteId} matches active appointment {AppointmentId} ({Kind}); overridden: {Overridden}",
                 site.Id, found.AppointmentId, found.Kind, overriding);
             if (!overriding)
@@ -61,7 +76,7 @@ public sealed class CheckApplications(
         }
 
         if (numbers.Count == 0 || !ants.Configured)
-            return new ApplicationsCheck.Passed(wanted.NameKey, kept, null, null, []);
+            return new ApplicationsCheck.Passed(wanted.NameKey, kept, null, null, []) { HoldNumbers = holdNumbers };
 
         var deposit = AntsSync.IsDeposit(reason.Code);
         var status = await ants.StatusAsync(numbers, site.Id, ct);
@@ -69,7 +84,7 @@ public sealed class CheckApplications(
         {
             log.LogWarning("ANTS status unavailable while booking at site {SiteId}: booking goes through, to be checked again", site.Id);
             return new ApplicationsCheck.Passed(wanted.NameKey, kept, AntsCheckState.Pending,
-                "L'ANTS n'a pas répondu au moment de la réservation : les numéros de pré-demande seront vérifiés automatiquement plus tard.", []);
+                "L'ANTS n'a pas répondu au moment de la réservation : les numéros de pré-demande seront vérifiés automatiquement plus tard.", []) { HoldNumbers = holdNumbers };
         }
 
         var reading = Read(ok.Value, numbers, deposit, sync.OwnUrlPrefix);
@@ -88,12 +103,12 @@ public sealed class CheckApplications(
             if (policy == ElsewherePolicy.Refuse) kept = justification;
             var note = $"Selon l'ANTS, un autre rendez-vous existe déjà : {where}.";
             return new ApplicationsCheck.Passed(wanted.NameKey, kept, AntsCheckState.Elsewhere, note,
-                [note + " Pensez à annuler celui que vous ne garderez pas : il servira à quelqu'un d'autre."]);
+                [note + " Pensez à annuler celui que vous ne garderez pas : il servira à quelqu'un d'autre."]) { HoldNumbers = holdNumbers };
         }
         return reading.Unverified.Count > 0
             ? new ApplicationsCheck.Passed(wanted.NameKey, kept, AntsCheckState.Pending,
-                $"L'ANTS n'a pas pu confirmer {string.Join(", ", reading.Unverified)} : vérification automatique plus tard.", [])
-            : new ApplicationsCheck.Passed(wanted.NameKey, kept, AntsCheckState.Verified, null, []);
+                $"L'ANTS n'a pas pu confirmer {string.Join(", ", reading.Unverified)} : vérification automatique plus tard.", []) { HoldNumbers = holdNumbers }
+            : new ApplicationsCheck.Passed(wanted.NameKey, kept, AntsCheckState.Verified, null, []) { HoldNumbers = holdNumbers };
     }
 
     /// <summary>Writes what the checks decided onto the new appointment, and queues its ANTS calls, in the booking's own SaveChanges.</summary>
@@ -101,6 +116,9 @@ public sealed class CheckApplications(
     {
         appointment.NameKey = passed.NameKey;
         appointment.DuplicateJustification = passed.Justification;
+        if (passed.HoldNumbers)
+            foreach (var number in appointment.PreRequestNumbers.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                db.Set<ApplicationHold>().Add(new ApplicationHold { ApplicationId = number, AppointmentId = appointment.Id, UntilUtc = appointment.EndUtc });
         if (passed.State is { } state)
             db.Set<AntsCheck>().Add(new AntsCheck
             {

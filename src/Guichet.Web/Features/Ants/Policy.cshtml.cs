@@ -26,6 +26,10 @@ public sealed class PolicyModel(GuichetDb db, CurrentAgent current, TimeProvider
     public string OrganisationName { get; private set; } = "";
     [BindProperty] public ElsewherePolicy? Elsewhere { get; set; }
     public ElsewherePolicy Current { get; private set; }
+    /// <summary>Exchanges an agent should look at: refused by ANTS, or still waiting after an hour.</summary>
+    public sealed record Stuck(string AppointmentId, string Code, string SiteName, DateTime LocalStart, string Exchange, string? Error);
+
+    public IReadOnlyList<Stuck> ToLookAt { get; private set; } = [];
     public int Waiting { get; private set; }
     public int Failed { get; private set; }
     public List<FieldError> Errors { get; } = [];
@@ -83,5 +87,13 @@ public sealed class PolicyModel(GuichetDb db, CurrentAgent current, TimeProvider
         var jobs = db.Set<AntsSyncJob>().AsNoTracking().Where(j => j.OrganisationId == admin.OrganisationId);
         Waiting = await jobs.CountAsync(j => j.Status == AntsJobStatus.Pending || j.Status == AntsJobStatus.Claimed, ct);
         Failed = await jobs.CountAsync(j => j.Status == AntsJobStatus.Failed, ct);
+        var anHourAgo = clock.GetUtcNow().UtcDateTime.AddHours(-1);
+        var stuck = await jobs
+            .Where(j => j.Status == AntsJobStatus.Failed || ((j.Status == AntsJobStatus.Pending || j.Status == AntsJobStatus.Claimed) && j.CreatedUtc < anHourAgo))
+            .Join(db.Appointments.AsNoTracking(), j => j.AppointmentId, a => a.Id, (j, a) => new { Job = j, a.Code, a.StartUtc, a.SiteId })
+            .Join(db.Sites.AsNoTracking(), x => x.SiteId, s => s.Id, (x, s) => new { x.Job, x.Code, x.StartUtc, s.Name, s.TimeZone })
+            .OrderByDescending(x => x.Job.CreatedUtc).Take(50).ToListAsync(ct);
+        ToLookAt = stuck.Select(x => new Stuck(x.Job.AppointmentId, x.Code, x.Name, FrenchDates.ToLocal(x.StartUtc, x.TimeZone),
+            AntsNotes.JobText(x.Job), x.Job.LastError)).ToList();
     }
 }

@@ -137,6 +137,11 @@ public sealed class BookAppointment(GuichetDb db, FindSlots finder, AppointmentM
                     appointment.Id, site.Id, station.StationId, booker.Channel);
                 return new BookingResult.Booked(appointment, site, reason, token, passed.Warnings);
             }
+            catch (DbUpdateException e) when (Duplicates.ApplicationHold.IsHoldViolation(e))
+            {
+                // Another booking took one of these pre-request numbers a moment ago, on this node or another.
+                return new BookingResult.Duplicate(Duplicates.FindDuplicate.RacingMessage, booker.Agent is not null);
+            }
             catch (DbUpdateException e) when (e.IsUniqueViolation())
             {
                 // Someone took these minutes on this station a moment ago: try the next station, if any.

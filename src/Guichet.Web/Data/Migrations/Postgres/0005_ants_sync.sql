@@ -53,3 +53,13 @@ CREATE TABLE ants_sync_jobs (
 CREATE UNIQUE INDEX "IX_ants_sync_jobs_appointment_id_seq" ON ants_sync_jobs (appointment_id, seq);
 CREATE INDEX "IX_ants_sync_jobs_organisation_id" ON ants_sync_jobs (organisation_id);
 CREATE INDEX "IX_ants_sync_jobs_status_next_attempt_utc" ON ants_sync_jobs (status, next_attempt_utc);
+
+-- One row per pre-request number held by an active appointment: the database's word on "one number, one appointment".
+CREATE TABLE application_holds (
+    application_id character varying(64) NOT NULL,
+    appointment_id character varying(64) NOT NULL,
+    until_utc timestamp with time zone NOT NULL,
+    CONSTRAINT "PK_application_holds" PRIMARY KEY (application_id),
+    CONSTRAINT "FK_application_holds_appointments_appointment_id" FOREIGN KEY (appointment_id) REFERENCES appointments (id) ON DELETE CASCADE
+);
+CREATE INDEX "IX_application_holds_appointment_id" ON application_holds (appointment_id);

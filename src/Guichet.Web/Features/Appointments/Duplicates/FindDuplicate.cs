@@ -43,16 +43,16 @@ public sealed class FindDuplicate(GuichetDb db, DuplicateOptions options)
             candidates.AddRange(await active.Where(a => EF.Functions.Like(" " + a.PreRequestNumbers + " ", "% " + id + " %"))
                 .Select(a => new { a.Id, a.SiteId, a.StartUtc, a.NameKey, a.Email, a.Phone, a.PreRequestNumbers }).Take(10).ToListAsync(ct));
         }
-        foreach (var c in candidates.OrderBy(c => c.StartUtc))
-        {
-            var existing = new PersonFacts(c.NameKey ?? "", PersonIdentity.EmailKey(c.Email), c.Phone,
-                c.PreRequestNumbers.Split(' ', StringSplitOptions.RemoveEmptyEntries));
-            var kind = PersonIdentity.Compare(wanted, existing);
-            if (kind == DuplicateKind.None) continue;
-            var site = await db.Sites.AsNoTracking().FirstAsync(s => s.Id == c.SiteId, ct);
-            return new Duplicate(kind, c.Id, site.Name, FrenchDates.ToLocal(c.StartUtc, site.TimeZone));
-        }
-        return null;
+        // A shared number first (it decides whether the booking may hold its numbers), then the soonest.
+        var match = candidates
+            .Select(c => (c, Kind: PersonIdentity.Compare(wanted, new PersonFacts(c.NameKey ?? "", PersonIdentity.EmailKey(c.Email), c.Phone,
+                c.PreRequestNumbers.Split(' ', StringSplitOptions.RemoveEmptyEntries)))))
+            .Where(m => m.Kind != DuplicateKind.None)
+            .OrderBy(m => m.Kind == DuplicateKind.SameApplication ? 0 : 1).ThenBy(m => m.c.StartUtc)
+            .FirstOrDefault();
+        if (match.c is null) return null;
+        var site = await db.Sites.AsNoTracking().FirstAsync(s => s.Id == match.c.SiteId, ct);
+        return new Duplicate(match.Kind, match.c.Id, site.Name, FrenchDates.ToLocal(match.c.StartUtc, site.TimeZone));
     }
 
     /// <summary>What the citizen reads: the rule and what to do, never where or whose the other appointment is.</summary>
@@ -61,15 +61,24 @@ public sealed class FindDuplicate(GuichetDb db, DuplicateOptions options)
           + "annulez d'abord l'autre rendez-vous avec le lien reçu lors de sa réservation, ou appelez la mairie."
         : "Vous avez déjà un rendez-vous à venir. Pour en prendre un autre, annulez d'abord le premier avec le lien reçu lors de sa réservation, ou appelez la mairie.";
 
+    /// <summary>Two bookings of one number at the same moment: the other one won (see ApplicationHold).</summary>
+    public const string RacingMessage =
+        "Un autre rendez-vous vient d'être pris pour ce numéro de pré-demande. Une pré-demande ne donne droit qu'à un rendez-vous : "
+        + "si ce n'est pas vous, vérifiez le numéro ; sinon, gardez le rendez-vous déjà pris.";
+
     /// <summary>What an agent reads: where and when the other appointment is, so they can judge.</summary>
     public static string AgentMessage(Duplicate d) =>
         (d.Kind == DuplicateKind.SameApplication ? "Un rendez-vous à venir existe déjà pour un de ces numéros de pré-demande" : "Cette personne a déjà un rendez-vous à venir")
         + $" ({d.SiteName}, le {FrenchDates.DayAndTime(d.LocalStart)}). Pour réserver quand même, indiquez pourquoi dans le champ « Justification ».";
 
-    internal static void Map(Microsoft.EntityFrameworkCore.ModelBuilder b) => b.Entity<Appointment>(e =>
+    internal static void Map(Microsoft.EntityFrameworkCore.ModelBuilder b)
     {
-        e.Property(x => x.NameKey).HasMaxLength(200);
-        e.Property(x => x.DuplicateJustification).HasMaxLength(MaxJustification);
-        e.HasIndex(x => x.NameKey);
-    });
+        b.Entity<Appointment>(e =>
+        {
+            e.Property(x => x.NameKey).HasMaxLength(200);
+            e.Property(x => x.DuplicateJustification).HasMaxLength(MaxJustification);
+            e.HasIndex(x => x.NameKey);
+        });
+        ApplicationHold.Map(b);
+    }
 }
