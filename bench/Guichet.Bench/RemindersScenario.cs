@@ -195,6 +195,7 @@ public static class RemindersScenario
         var app = new AppOptions { PublicBaseUrl = "https://rdv.bench.test" };
         var mail = new MailOptions { From = "ne-pas-repondre@bench.test" };
         var options = new ReminderOptions();
+        var sms = new Guichet.Web.Platform.Sms.SmsOptions();
         Site site;
         Reason reason;
         await using (var db = database.NewContext())
@@ -206,7 +207,7 @@ public static class RemindersScenario
         {
             await using var db = database.NewContext();
             var appointments = await db.Appointments.AsNoTracking().Where(a => chunk.Contains(a.Id)).ToListAsync(ct);
-            var reminders = new AppointmentReminders(db, app, mail, options, TimeProvider.System);
+            var reminders = new AppointmentReminders(db, app, mail, options, new SmsMessages(db, app, sms, TimeProvider.System), TimeProvider.System);
             foreach (var a in appointments)
                 await reminders.AddAsync(a, site, reason, manageToken: a.Id, ct);
             await db.SaveChangesAsync(ct);
