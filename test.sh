@@ -2,7 +2,7 @@
 # The test command (README, .ci/run): builds once, starts a throwaway PostgreSQL on loopback, runs
 # every suite, and ends with one line "N passed, M failed". Exit 0 only when nothing failed.
 #
-#   ./test.sh               everything (installs Debian's postgresql, chromium and fonts-dejavu-core
+#   ./test.sh               everything (installs Debian's postgresql and chromium
 #                           first when they are missing and we are root)
 #   ./test.sh --quick       Domain tests and Web tests on SQLite only: no PostgreSQL, no browser
 #   ./test.sh --no-install  never run apt-get; fail with what to install instead (npm ci for
@@ -74,8 +74,6 @@ say "Guichet tests ($([[ $QUICK == 1 ]] && echo quick || echo full) run) in $ROO
 # ---------------------------------------------------------------- 1. what the machine lacks
 command -v dotnet >/dev/null || die "the .NET 10 SDK is missing (dotnet is not on PATH)"
 APT_PKGS=()
-# The convocation PDF embeds DejaVu Sans (Convocation:FontDirectory); the web suites need it, --quick included.
-[[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf && -f /usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf ]] || APT_PKGS+=(fonts-dejavu-core)
 if [[ $QUICK == 0 ]]; then
   PG_BIN="$(pg_test_bindir)"
   if [[ -z "$PG_BIN" ]]; then

@@ -5,8 +5,11 @@ namespace Guichet.Web.Features.Appointments;
 /// <summary>Section "Convocation": where the PDF's fonts are.</summary>
 public sealed class ConvocationOptions
 {
-    /// <summary>DejaVu Sans, from Debian's fonts-dejavu-core package (Bitstream Vera licence, free to embed).</summary>
-    public string FontDirectory { get; set; } = "/usr/share/fonts/truetype/dejavu";
+    /// <summary>
+    /// DejaVu Sans (Bitstream Vera licence, free to embed), shipped with the app in Fonts/ beside its licence, so a
+    /// fresh machine needs no font package; another folder holding the same two files may be named instead.
+    /// </summary>
+    public string FontDirectory { get; set; } = Path.Combine(AppContext.BaseDirectory, "Fonts");
 
     public const string Regular = "DejaVuSans.ttf";
     public const string Bold = "DejaVuSans-Bold.ttf";
@@ -15,7 +18,7 @@ public sealed class ConvocationOptions
     {
         foreach (var file in new[] { Regular, Bold })
             if (!File.Exists(Path.Combine(FontDirectory, file)))
-                yield return $"Convocation:FontDirectory ({FontDirectory}) ne contient pas {file} : installez le paquet Debian fonts-dejavu-core ou indiquez le dossier de ces polices.";
+                yield return $"Convocation:FontDirectory ({FontDirectory}) ne contient pas {file} : indiquez un dossier qui les contient (par exemple /usr/share/fonts/truetype/dejavu du paquet Debian fonts-dejavu-core).";
     }
 }
 
