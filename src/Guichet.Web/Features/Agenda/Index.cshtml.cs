@@ -111,7 +111,7 @@ public sealed class AgendaModel(GuichetDb db, CurrentAgent current, CancelAppoin
         AntsFlags = await db.Set<Ants.AntsCheck>().AsNoTracking()
             .Where(c => ids.Contains(c.AppointmentId) && c.State != Ants.AntsCheckState.Verified)
             .ToDictionaryAsync(c => c.AppointmentId, c => c.State, ct);
-        Count = appointments.Count(a => a.Status == AppointmentStatus.Booked);
+        Count = appointments.Count(a => a.Status != AppointmentStatus.Cancelled);   // came, absent or excused still count
         return Page();
     }
 
