@@ -1,5 +1,6 @@
 using Guichet.Web.Data;
 using Guichet.Web.Features.Administration;
+using Guichet.Web.Features.Agenda;
 using Guichet.Web.Features.Ants;
 using Guichet.Web.Features.Appointments;
 using Guichet.Web.Features.Closures;
@@ -13,6 +14,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddPlatform();          // clock, auth, rate limits, errors, pages, OpenAPI
 builder.AddData();              // GuichetDb on SQLite or PostgreSQL, migrations, health
 builder.AddAppointments();
+builder.AddAgenda();           // outcomes at the counter, week view, day sheet, calendar feeds
 builder.AddClosures();         // closures of sites and stations, typed or imported from .ics
 builder.AddIdentityDocuments(); // documents checklist: questionnaire, FAQ, per-organisation overrides
 builder.AddNotifications();     // outbox, dispatcher, e-mail over SMTP
@@ -23,6 +25,7 @@ var app = builder.Build();
 await app.InitialiseDatabaseAsync();
 app.UsePlatform();
 app.MapAppointments();
+app.MapAgenda();
 app.MapNotifications();
 app.MapAdministration();
 app.MapAnts();

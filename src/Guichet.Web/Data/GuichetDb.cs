@@ -105,6 +105,7 @@ public sealed class GuichetDb(DbContextOptions<GuichetDb> options) : DbContext(o
             e.Property(x => x.Email).HasMaxLength(254);
             e.Property(x => x.Phone).HasMaxLength(20);
             e.Property(x => x.PreRequestNumbers).HasMaxLength(120);
+            e.Property(x => x.OutcomeBy).HasMaxLength(64);
             e.HasIndex(x => x.Code).IsUnique();
             e.HasIndex(x => new { x.SiteId, x.StartUtc });
             e.HasIndex(x => new { x.OrganisationId, x.StartUtc });
@@ -132,6 +133,7 @@ public sealed class GuichetDb(DbContextOptions<GuichetDb> options) : DbContext(o
         Features.Closures.Closure.Map(b);
         Features.Ants.AntsModel.Map(b);
         Features.Appointments.Duplicates.FindDuplicate.Map(b);
+        Features.Agenda.CalendarFeed.Map(b);
 
         // snake_case columns: plain SQL in migrations and psql stays readable without quotes.
         foreach (var entity in b.Model.GetEntityTypes())

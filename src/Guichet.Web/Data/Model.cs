@@ -109,7 +109,9 @@ public sealed class Agent
     public DateTime CreatedUtc { get; set; }
 }
 
-public enum AppointmentStatus { Booked, Cancelled }
+/// <summary>Stored by name. Cancelled keeps <see cref="Appointment.CancelledBy"/> to tell the citizen from the town hall;
+/// the counter's outcomes came later (Features/Agenda/AppointmentStates.cs maps them onto the domain's lifecycle).</summary>
+public enum AppointmentStatus { Booked, Cancelled, Honoured, NoShow, Excused }
 
 public enum Channel { Web, Phone, Counter, Partner, Voice }
 
@@ -140,6 +142,10 @@ public sealed class Appointment
     public DateTime? CancelledUtc { get; set; }
     /// <summary>"citizen" or the agent's id.</summary>
     public string? CancelledBy { get; set; }
+    /// <summary>When an agent marked the outcome (came, no-show, excused); null while none is recorded.</summary>
+    public DateTime? OutcomeUtc { get; set; }
+    /// <summary>The agent who marked the outcome.</summary>
+    public string? OutcomeBy { get; set; }
     /// <summary>Normalised name (Domain PersonIdentity.NameKey), for the local duplicate rule (Features/Appointments/Duplicates).</summary>
     public string? NameKey { get; set; }
     /// <summary>Why an agent booked in spite of a duplicate; null when there was none.</summary>

@@ -102,6 +102,23 @@ public static class SiteTour
             await page.GetByRole(AriaRole.Link, new() { Name = "Voir l'agenda de ce jour" }).ClickAsync();
             await Expect(page.Locator("table.agenda tbody tr").Filter(new() { HasText = agentBookedCode })).ToContainTextAsync("HÉRAULT Gaston");
         });
+        await Visit("semaine d'un lieu", async () =>
+        {
+            await page.GetByRole(AriaRole.Link, new() { Name = "Semaine", Exact = true }).ClickAsync();
+            await Expect(page.Locator(".week li").Filter(new() { HasText = "HÉRAULT Gaston" })).ToBeVisibleAsync();
+        });
+        await Visit("feuille du jour à imprimer", async () =>
+        {
+            await page.GoBackAsync();   // the agenda of the booking's day
+            await page.GetByRole(AriaRole.Link, new() { Name = "Feuille du jour à imprimer" }).ClickAsync();
+            await Expect(page.Locator(".sheet")).ToContainTextAsync("HÉRAULT Gaston");
+        });
+        await Visit("abonnements d'agenda", async () =>
+        {
+            await page.GetByRole(AriaRole.Link, new() { Name = "Retour à l'agenda" }).ClickAsync();
+            await page.GetByRole(AriaRole.Link, new() { Name = "Abonnements d'agenda" }).ClickAsync();
+            await ExpectHeadingAsync(page, "Abonnements d'agenda");
+        });
         await Visit("agents de la collectivité", async () =>
         {
             await page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Agents", Exact = true }).ClickAsync();

@@ -9,7 +9,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Guichet.Web.Features.Agenda;
 
 /// <summary>The day's agenda of one site, station by station, for the agents of the organisation that owns it.</summary>
-public sealed class AgendaModel(GuichetDb db, CurrentAgent current, CancelAppointment cancel, TimeProvider clock) : PageModel
+public sealed class AgendaModel(GuichetDb db, CurrentAgent current, CancelAppointment cancel, RecordOutcome outcomes, TimeProvider clock) : PageModel
 {
     [BindProperty(SupportsGet = true, Name = "site")] public string? SiteId { get; set; }
     [BindProperty(SupportsGet = true, Name = "date")] public string? DateText { get; set; }
@@ -24,6 +24,8 @@ public sealed class AgendaModel(GuichetDb db, CurrentAgent current, CancelAppoin
     public Dictionary<string, Ants.AntsCheckState> AntsFlags { get; private set; } = [];
     public int Count { get; private set; }
     public string? Message { get; private set; }
+    /// <summary>Which outcome buttons a row offers depends on whether its appointment has started.</summary>
+    public DateTime NowUtc { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
@@ -47,8 +49,33 @@ public sealed class AgendaModel(GuichetDb db, CurrentAgent current, CancelAppoin
         return await LoadAsync(agent, ct);
     }
 
+    /// <summary>At the counter: came, no-show, excused, or a wrong mark taken back (Features/Agenda/RecordOutcome.cs).</summary>
+    public async Task<IActionResult> OnPostMarkAsync(string? id, string? outcome, CancellationToken ct)
+    {
+        var agent = await current.GetAsync(ct);
+        if (agent is null) return Challenge();
+        if (agent.Role == AgentRole.Partner) return Forbid();
+        if (AppointmentStates.FromFormValue(outcome) is not { } to)
+        {
+            Message = "Choisissez l'arrivée, l'absence ou l'absence excusée.";
+            Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+            return await LoadAsync(agent, ct);
+        }
+        var result = await outcomes.RunAsync(id ?? "", to, agent, ct);
+        Message = result switch
+        {
+            OutcomeResult.Recorded r => $"{r.Appointment.LastName.ToUpperInvariant()} {r.Appointment.FirstName} : « {r.Appointment.Label()} » est noté.",
+            OutcomeResult.Refused r => r.Message,
+            _ => "Ce rendez-vous n'existe pas.",
+        };
+        if (result is OutcomeResult.NotFound) return NotFound();
+        if (result is OutcomeResult.Refused) Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+        return await LoadAsync(agent, ct);
+    }
+
     private async Task<IActionResult> LoadAsync(Agent agent, CancellationToken ct)
     {
+        NowUtc = clock.GetUtcNow().UtcDateTime;
         Sites = await db.Sites.AsNoTracking().Where(s => s.OrganisationId == agent.OrganisationId && s.Active).OrderBy(s => s.Name).ToListAsync(ct);
         if (SiteId is not null)
         {
@@ -84,7 +111,7 @@ public sealed class AgendaModel(GuichetDb db, CurrentAgent current, CancelAppoin
         AntsFlags = await db.Set<Ants.AntsCheck>().AsNoTracking()
             .Where(c => ids.Contains(c.AppointmentId) && c.State != Ants.AntsCheckState.Verified)
             .ToDictionaryAsync(c => c.AppointmentId, c => c.State, ct);
-        Count = appointments.Count(a => a.Status == AppointmentStatus.Booked);
+        Count = appointments.Count(a => a.Status != AppointmentStatus.Cancelled);   // came, absent or excused still count
         return Page();
     }
 

@@ -42,7 +42,9 @@ public sealed class CancelAppointment(GuichetDb db, AppointmentMessages messages
     {
         if (appointment.Status == AppointmentStatus.Cancelled) return new CancelResult.Cancelled(appointment);
         var now = clock.GetUtcNow().UtcDateTime;
-        if (appointment.StartUtc <= now) return new CancelResult.TooLate("Ce rendez-vous a déjà commencé ou est passé : il ne peut plus être annulé.");
+        var to = by == "citizen" ? Domain.Scheduling.AppointmentState.CancelledByCitizen : Domain.Scheduling.AppointmentState.CancelledByTownHall;
+        if (Domain.Scheduling.AppointmentLifecycle.Check(Agenda.AppointmentStates.State(appointment), to, appointment.StartUtc, now) is { } refusal)
+            return new CancelResult.TooLate(refusal);
         appointment.Status = AppointmentStatus.Cancelled;
         appointment.CancelledUtc = now;
         appointment.CancelledBy = by;

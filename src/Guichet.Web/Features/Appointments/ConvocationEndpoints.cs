@@ -22,7 +22,7 @@ public static class ConvocationEndpoints
         {
             var appointment = await CancelAppointment.FindByTokenAsync(db, code, token, ct);
             if (appointment is null) return NotFound();
-            if (appointment.Status != AppointmentStatus.Booked) return Gone();
+            if (appointment.Status == AppointmentStatus.Cancelled) return Gone();
             var pdf = await convocation.PdfAsync(appointment, ManageUrl(options, appointment, token!), ct);
             return File(http, pdf, PdfType, Convocation.FileName(appointment));
         });
@@ -30,7 +30,7 @@ public static class ConvocationEndpoints
         {
             var appointment = await CancelAppointment.FindByTokenAsync(db, code, token, ct);
             if (appointment is null) return NotFound();
-            if (appointment.Status != AppointmentStatus.Booked) return Gone();
+            if (appointment.Status == AppointmentStatus.Cancelled) return Gone();
             var ics = await convocation.CalendarAsync(appointment, ManageUrl(options, appointment, token!), ct);
             return File(http, System.Text.Encoding.UTF8.GetBytes(ics), CalendarType, $"rendez-vous-{appointment.Code}.ics");
         });
@@ -43,7 +43,7 @@ public static class ConvocationEndpoints
             var appointment = await db.Appointments.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id
                 && (a.OrganisationId == agent.OrganisationId || a.PartnerOrganisationId == agent.OrganisationId), ct);
             if (appointment is null) return NotFound();
-            if (appointment.Status != AppointmentStatus.Booked) return Gone();
+            if (appointment.Status == AppointmentStatus.Cancelled) return Gone();
             var pdf = await convocation.PdfAsync(appointment, manageUrl: null, ct);
             return File(http, pdf, PdfType, Convocation.FileName(appointment));
         }).RequireAuthorization().ExcludeFromDescription();

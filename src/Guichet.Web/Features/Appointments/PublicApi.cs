@@ -133,7 +133,7 @@ public static class PublicApi
         $"{request.Scheme}://{request.Host}/rendez-vous/{code}?token={Uri.EscapeDataString(token)}";
 
     public static AppointmentDto ToDto(Appointment a, Site site) => new(
-        a.Id, a.Code, a.Status == AppointmentStatus.Booked ? "booked" : "cancelled", site.Id, site.Name,
+        a.Id, a.Code, Agenda.AppointmentStates.ApiStatus(a), site.Id, site.Name,
         $"{site.Address}, {site.PostalCode} {site.City}", a.ReasonCode,
         FrenchDates.ToOffset(a.StartUtc, site.TimeZone), FrenchDates.ToOffset(a.EndUtc, site.TimeZone), a.Persons,
         a.FirstName, a.LastName, a.Email, a.Phone,

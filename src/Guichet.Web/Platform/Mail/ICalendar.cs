@@ -26,24 +26,57 @@ public static class ICalendar
             "VERSION:2.0",
             "CALSCALE:GREGORIAN",
             "METHOD:" + method,
-            "BEGIN:VEVENT",
-            "UID:" + Text(e.Uid),
-            "DTSTAMP:" + Utc(e.StampUtc),
-            "DTSTART:" + Utc(e.StartUtc),
-            "DTEND:" + Utc(e.EndUtc),
-            // Calendars replace an event by a higher SEQUENCE: a cancellation must outrank the invitation.
-            "SEQUENCE:" + e.Sequence.ToString(CultureInfo.InvariantCulture),
-            "STATUS:" + (method == Cancel ? "CANCELLED" : "CONFIRMED"),
-            "SUMMARY:" + Text(e.Summary),
-            "LOCATION:" + Text(e.Location),
-            "DESCRIPTION:" + Text(e.Description),
         };
+        AddEvent(lines, e, method == Cancel ? "CANCELLED" : "CONFIRMED");
+        lines.Add("END:VCALENDAR");
+        return Join(lines);
+    }
+
+    /// <summary>
+    /// A subscribed calendar (agents' feeds): many events, METHOD:PUBLISH, a display name and a refresh hint. The
+    /// whole feed is replaced at each refresh, so an event that left it is gone from the subscriber's calendar.
+    /// </summary>
+    public static string Feed(string name, IEnumerable<CalendarEvent> events)
+    {
+        var lines = new List<string>
+        {
+            "BEGIN:VCALENDAR",
+            "PRODID:-//Guichet//Agenda//FR",
+            "VERSION:2.0",
+            "CALSCALE:GREGORIAN",
+            "METHOD:PUBLISH",
+            "NAME:" + Text(name),
+            "X-WR-CALNAME:" + Text(name),
+            "REFRESH-INTERVAL;VALUE=DURATION:PT15M",
+            "X-PUBLISHED-TTL:PT15M",
+        };
+        foreach (var e in events) AddEvent(lines, e, "CONFIRMED");
+        lines.Add("END:VCALENDAR");
+        return Join(lines);
+    }
+
+    private static void AddEvent(List<string> lines, CalendarEvent e, string status)
+    {
+        lines.Add("BEGIN:VEVENT");
+        lines.Add("UID:" + Text(e.Uid));
+        lines.Add("DTSTAMP:" + Utc(e.StampUtc));
+        lines.Add("DTSTART:" + Utc(e.StartUtc));
+        lines.Add("DTEND:" + Utc(e.EndUtc));
+        // Calendars replace an event by a higher SEQUENCE: a cancellation must outrank the invitation.
+        lines.Add("SEQUENCE:" + e.Sequence.ToString(CultureInfo.InvariantCulture));
+        lines.Add("STATUS:" + status);
+        lines.Add("SUMMARY:" + Text(e.Summary));
+        lines.Add("LOCATION:" + Text(e.Location));
+        lines.Add("DESCRIPTION:" + Text(e.Description));
         if (e.Url is not null) lines.Add("URL:" + e.Url);
         lines.Add($"ORGANIZER;CN={Parameter(e.OrganizerName)}:mailto:{e.OrganizerEmail}");
         if (e.AttendeeEmail is not null) lines.Add($"ATTENDEE;ROLE=REQ-PARTICIPANT;RSVP=FALSE:mailto:{e.AttendeeEmail}");
         lines.Add("TRANSP:OPAQUE");
         lines.Add("END:VEVENT");
-        lines.Add("END:VCALENDAR");
+    }
+
+    private static string Join(List<string> lines)
+    {
         var ics = new StringBuilder();
         foreach (var line in lines) Fold(line, ics);
         return ics.ToString();
