@@ -10,7 +10,7 @@ namespace Guichet.Web.Tests;
 public sealed class ApiContractTests(GuichetApp app) : IClassFixture<GuichetApp>
 {
     [Fact]
-    public async Task The_openapi_document_lists_the_six_v1_operations()
+    public async Task The_openapi_document_lists_the_seven_v1_operations()
     {
         var answer = await app.Client.GetAsync("/openapi/v1.json");
 
@@ -32,6 +32,7 @@ public sealed class ApiContractTests(GuichetApp app) : IClassFixture<GuichetApp>
             "GET /api/v1/slots",
             "POST /api/v1/appointments",
             "POST /api/v1/appointments/{code}/cancel",
+            "POST /api/v1/appointments/{code}/move",
         ], operations);
     }
 

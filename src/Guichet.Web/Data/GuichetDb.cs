@@ -125,6 +125,7 @@ public sealed class GuichetDb(DbContextOptions<GuichetDb> options) : DbContext(o
         });
 
         Features.Notifications.OutboxMessage.Map(b);
+        Features.Appointments.AppointmentMove.Map(b);
         Features.Notifications.SmsData.Map(b);
         Features.Notifications.NotificationSettings.Map(b);
 

@@ -7,6 +7,8 @@ public static class AppointmentsFeature
         builder.Services.AddScoped<FindSlots>();
         builder.Services.AddScoped<BookAppointment>();
         builder.Services.AddScoped<CancelAppointment>();
+        builder.Services.AddScoped<MoveAppointment>();
+        builder.Services.AddScoped<AppointmentMoveMessages>();
         builder.Services.AddSingleton(builder.Configuration.GetSection("Duplicates").Get<Duplicates.DuplicateOptions>() ?? new Duplicates.DuplicateOptions());
         builder.Services.AddScoped<Duplicates.FindDuplicate>();
         var convocation = builder.Configuration.GetSection("Convocation").Get<ConvocationOptions>() ?? new ConvocationOptions();
@@ -21,6 +23,7 @@ public static class AppointmentsFeature
     public static WebApplication MapAppointments(this WebApplication app)
     {
         app.MapPublicApi();
+        app.MapMoveApi();
         app.MapConvocations();
         return app;
     }

@@ -13,7 +13,10 @@ public sealed class ManageModel(GuichetDb db, CancelAppointment cancel) : PageMo
     [BindProperty(SupportsGet = true)] public string? Token { get; set; }
     [BindProperty(SupportsGet = true, Name = "confirme")] public string? ConfirmedText { get; set; }
 
+    [BindProperty(SupportsGet = true, Name = "deplace")] public string? MovedText { get; set; }
+
     public bool Confirmed => ConfirmedText == "1";
+    public bool Moved => MovedText == "1";
     public Appointment? Appointment { get; private set; }
     public Site? Site { get; private set; }
     public string ReasonName { get; private set; } = "";

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Guichet.Web.Features.Notifications;
 
-public enum MessageKind { Confirmation, Cancellation, Reminder }
+public enum MessageKind { Confirmation, Cancellation, Reminder, Moved }
 
 public enum MessageChannel { Email, Sms }
 
@@ -15,6 +15,7 @@ public static class MessageKindNames
         MessageKind.Confirmation => "Confirmation",
         MessageKind.Cancellation => "Annulation",
         MessageKind.Reminder => "Rappel",
+        MessageKind.Moved => "Déplacement",
         _ => kind.ToString(),
     };
 }
