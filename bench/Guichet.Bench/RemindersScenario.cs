@@ -206,7 +206,9 @@ public static class RemindersScenario
         {
             await using var db = database.NewContext();
             var appointments = await db.Appointments.AsNoTracking().Where(a => chunk.Contains(a.Id)).ToListAsync(ct);
-            var reminders = new AppointmentReminders(db, app, mail, options, TimeProvider.System);
+            var templates = new MessageTemplates(db, NullLogger<MessageTemplates>.Instance);
+            var sms = new SmsMessages(db, app, new Guichet.Web.Platform.Sms.SmsOptions(), templates, TimeProvider.System);
+            var reminders = new AppointmentReminders(db, app, mail, options, sms, templates, TimeProvider.System);
             foreach (var a in appointments)
                 await reminders.AddAsync(a, site, reason, manageToken: a.Id, ct);
             await db.SaveChangesAsync(ct);
