@@ -38,6 +38,12 @@ public sealed class TemplateTests(MailApp app) : IClassFixture<MailApp>
         return (await answer.Content.ReadFromJsonAsync<ApiCreated>(GuichetApp.Json))!;
     }
 
+    private async Task CancelAsync(ApiCreated a)
+    {
+        var cancel = await app.Client.PostAsync($"/api/v1/appointments/{a.Code}/cancel?token={Uri.EscapeDataString(a.Token)}", null);
+        Assert.Equal(HttpStatusCode.OK, cancel.StatusCode);
+    }
+
     private Task<List<OrganisationTemplate>> StoredAsync() =>
         app.WithDbAsync(db => db.Set<OrganisationTemplate>().AsNoTracking().ToListAsync());
 
@@ -62,10 +68,11 @@ public sealed class TemplateTests(MailApp app) : IClassFixture<MailApp>
     public async Task The_default_templates_saved_unchanged_write_exactly_the_texts_written_before_templates_existed()
     {
         var before = await BookAsync("2026-12-08");
+        await CancelAsync(before);
         using var admin = await SignInAsync("admin@lorval.demo");
         try
         {
-            foreach (var spec in TemplateCatalog.All.Where(s => s.Kind != MessageKind.Cancellation))
+            foreach (var spec in TemplateCatalog.All)
             {
                 var page = await admin.GetAsync($"{Editor}/{spec.Slug}");
                 Assert.Equal(HttpStatusCode.OK, page.Status);
@@ -74,12 +81,13 @@ public sealed class TemplateTests(MailApp app) : IClassFixture<MailApp>
                 Assert.Equal(HttpStatusCode.OK, saved.Status);
                 Assert.Contains("Enregistré", saved.Text);
             }
-            Assert.Equal(4, (await StoredAsync()).Count(t => t.OrganisationId == "mairie-lorval"));
+            Assert.Equal(6, (await StoredAsync()).Count(t => t.OrganisationId == "mairie-lorval"));
 
             var after = await BookAsync("2026-12-08", index: 1);
+            await CancelAsync(after);
             var old = await app.OutboxAsync(before.Id, withReminders: true);
             var now = await app.OutboxAsync(after.Id, withReminders: true);
-            Assert.Equal(4, old.Count);   // confirmation and reminder, each by e-mail and SMS
+            Assert.Equal(6, old.Count);   // confirmation, reminder (dropped) and cancellation, each by e-mail and SMS
             foreach (var o in old)
             {
                 var n = Assert.Single(now, m => m.Kind == o.Kind && m.Channel == o.Channel);
