@@ -227,7 +227,6 @@ public static class RemindersScenario
         var app = new AppOptions { PublicBaseUrl = "https://rdv.bench.test" };
         var mail = new MailOptions { From = "ne-pas-repondre@bench.test" };
         var options = new ReminderOptions();
-        var sms = new Guichet.Web.Platform.Sms.SmsOptions();
         Site site;
         Reason reason;
         await using (var db = database.NewContext())
@@ -239,7 +238,9 @@ public static class RemindersScenario
         {
             await using var db = database.NewContext();
             var appointments = await db.Appointments.AsNoTracking().Where(a => chunk.Contains(a.Id)).ToListAsync(ct);
-            var reminders = new AppointmentReminders(db, app, mail, options, new SmsMessages(db, app, sms, TimeProvider.System), TimeProvider.System);
+            var templates = new MessageTemplates(db, NullLogger<MessageTemplates>.Instance);
+            var sms = new SmsMessages(db, app, new Guichet.Web.Platform.Sms.SmsOptions(), templates, TimeProvider.System);
+            var reminders = new AppointmentReminders(db, app, mail, options, sms, templates, TimeProvider.System);
             foreach (var a in appointments)
                 await reminders.AddAsync(a, site, reason, manageToken: a.Id, ct);
             await db.SaveChangesAsync(ct);

@@ -128,6 +128,7 @@ public sealed class GuichetDb(DbContextOptions<GuichetDb> options) : DbContext(o
         Features.Appointments.AppointmentMove.Map(b);
         Features.Notifications.SmsData.Map(b);
         Features.Notifications.NotificationSettings.Map(b);
+        Features.Notifications.OrganisationTemplate.Map(b);
 
         Features.IdentityDocuments.ChecklistOverride.Map(b);
 

@@ -228,5 +228,25 @@ public static class SiteTour
             await page.GetByRole(AriaRole.Button, new() { Name = "Enregistrer" }).ClickAsync();
             await Expect(page.GetByRole(AriaRole.Heading, new() { NameRegex = new Regex("^Le formulaire contient") })).ToBeVisibleAsync();
         });
+        // Message templates: only previews and a refused save, so nothing is stored and the next tour finds the defaults.
+        await Visit("modèles des messages", async () =>
+        {
+            await page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Modèles des messages" }).ClickAsync();
+            await ExpectHeadingAsync(page, "Modèles des messages de Mairie de Lorval");
+        });
+        await Visit("modèle d'un SMS : aperçu, encodage et segments", async () =>
+        {
+            await page.GetByRole(AriaRole.Link, new() { Name = "Modifier le modèle « Confirmation par SMS »" }).ClickAsync();
+            await page.Locator("#body").FillAsync("RDV d’identité le {date} à {heure}, code {code} : {lien}");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Voir l'aperçu" }).ClickAsync();
+            await Expect(page.Locator("#sms-analysis")).ToBeVisibleAsync();
+        });
+        await Visit("modèle d'un e-mail : champ inconnu (erreurs)", async () =>
+        {
+            await page.GotoAsync("/admin/messages/modeles/confirmation-email");
+            await page.Locator("#body").FillAsync("Bonjour {inconnu}");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Enregistrer" }).ClickAsync();
+            await Expect(page.GetByRole(AriaRole.Heading, new() { NameRegex = new Regex("^Le formulaire contient") })).ToBeVisibleAsync();
+        });
     }
 }

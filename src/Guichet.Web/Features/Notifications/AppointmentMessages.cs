@@ -13,7 +13,7 @@ namespace Guichet.Web.Features.Notifications;
 /// them with the appointment, so a booking never exists without its confirmation, nor a confirmation without it.
 /// The message is rendered now because the manage link's token exists only at booking time (only its hash is kept).
 /// </summary>
-public sealed class AppointmentMessages(GuichetDb db, AppOptions app, MailOptions mail, SmsMessages sms, TimeProvider clock)
+public sealed class AppointmentMessages(GuichetDb db, AppOptions app, MailOptions mail, SmsMessages sms, MessageTemplates templates, TimeProvider clock)
 {
     public async Task AddConfirmationAsync(Appointment appointment, Site site, Reason reason, string manageToken, CancellationToken ct)
     {
@@ -23,6 +23,9 @@ public sealed class AppointmentMessages(GuichetDb db, AppOptions app, MailOption
         var when = FrenchDates.DayAndTime(FrenchDates.ToLocal(appointment.StartUtc, site.TimeZone));
         var manageUrl = $"{app.PublicBaseUrl.TrimEnd('/')}/rendez-vous/{appointment.Code}?token={Uri.EscapeDataString(manageToken)}";
         var address = $"{site.Address}, {site.PostalCode} {site.City}";
+        var values = TemplateCatalog.Values(appointment, site, reason.Name, MessageChannel.Email);
+        values["lien"] = manageUrl;
+        var custom = await templates.RenderAsync(appointment.OrganisationId, MessageKind.Confirmation, MessageChannel.Email, values, ct);
 
         var text = new StringBuilder()
             .Append("Bonjour ").Append(appointment.FirstName).Append(' ').Append(appointment.LastName).Append(",\n\n")
@@ -63,7 +66,7 @@ public sealed class AppointmentMessages(GuichetDb db, AppOptions app, MailOption
             </body></html>
             """;
         var calendar = ICalendar.Write(Event(appointment, site, reason, organisation, manageUrl, sequence: 0), ICalendar.Request);
-        Add(appointment, MessageKind.Confirmation, $"Confirmation de votre rendez-vous du {when}", text, html, calendar);
+        Add(appointment, MessageKind.Confirmation, custom?.Subject ?? $"Confirmation de votre rendez-vous du {when}", custom?.Text ?? text, custom?.Html ?? html, calendar);
     }
 
     /// <summary>Loads what it needs itself: a cancellation comes from several doors that hold only the appointment.</summary>
@@ -78,6 +81,9 @@ public sealed class AppointmentMessages(GuichetDb db, AppOptions app, MailOption
         var bookUrl = app.PublicBaseUrl.TrimEnd('/') + "/";
         var byCitizen = appointment.CancelledBy is null or "citizen";
         var why = byCitizen ? "Votre rendez-vous a bien été annulé, comme vous l'avez demandé." : "La mairie a annulé votre rendez-vous.";
+        var values = TemplateCatalog.Values(appointment, site, reason.Name, MessageChannel.Email);
+        (values["annulation"], values["lien"]) = (TemplateCatalog.CancelledWhy(appointment, MessageChannel.Email), bookUrl);
+        var custom = await templates.RenderAsync(appointment.OrganisationId, MessageKind.Cancellation, MessageChannel.Email, values, ct);
 
         var text = new StringBuilder()
             .Append("Bonjour ").Append(appointment.FirstName).Append(' ').Append(appointment.LastName).Append(",\n\n")
@@ -108,7 +114,7 @@ public sealed class AppointmentMessages(GuichetDb db, AppOptions app, MailOption
             </body></html>
             """;
         var calendar = ICalendar.Write(Event(appointment, site, reason, organisation, url: null, sequence: 1), ICalendar.Cancel);
-        Add(appointment, MessageKind.Cancellation, $"Annulation de votre rendez-vous du {when}", text, html, calendar);
+        Add(appointment, MessageKind.Cancellation, custom?.Subject ?? $"Annulation de votre rendez-vous du {when}", custom?.Text ?? text, custom?.Html ?? html, calendar);
     }
 
     private CalendarEvent Event(Appointment a, Site site, Reason reason, Organisation organisation, string? url, int sequence) => new(

@@ -31,7 +31,7 @@ public sealed class ReminderOptions
 /// site's window, written into the outbox by the booking's own SaveChanges (due later, with its idempotency key),
 /// dropped when the appointment is cancelled, and never sent once the appointment has begun.
 /// </summary>
-public sealed class AppointmentReminders(GuichetDb db, AppOptions app, MailOptions mail, ReminderOptions options, SmsMessages sms, TimeProvider clock)
+public sealed class AppointmentReminders(GuichetDb db, AppOptions app, MailOptions mail, ReminderOptions options, SmsMessages sms, MessageTemplates templates, TimeProvider clock)
 {
     public const string DroppedCancelled = "Rendez-vous annulé : le rappel n'est pas envoyé.";
     public const string DroppedStarted = "Le rendez-vous avait commencé à l'heure du rappel : il n'est pas envoyé.";
@@ -62,6 +62,9 @@ public sealed class AppointmentReminders(GuichetDb db, AppOptions app, MailOptio
         var checklistUrl = LoadChecklist.TitleOfReason(appointment.ReasonCode) is { } title
             ? $"{baseUrl}/pieces-a-fournir/{Uri.EscapeDataString(appointment.OrganisationId)}?titre={title}" : null;
         var address = $"{site.Address}, {site.PostalCode} {site.City}";
+        var values = TemplateCatalog.Values(appointment, site, reason.Name, MessageChannel.Email);
+        (values["lien"], values["convocation"], values["pieces"]) = (manageUrl, convocationUrl, checklistUrl ?? "");
+        var custom = await templates.RenderAsync(appointment.OrganisationId, MessageKind.Reminder, MessageChannel.Email, values, ct);
 
         var text = new StringBuilder()
             .Append("Bonjour ").Append(appointment.FirstName).Append(' ').Append(appointment.LastName).Append(",\n\n")
@@ -97,7 +100,7 @@ public sealed class AppointmentReminders(GuichetDb db, AppOptions app, MailOptio
             <p>{h.Encode(organisation.Name)}<br>Ce message est envoyé automatiquement : merci de ne pas y répondre.</p>
             </body></html>
             """;
-        var subject = $"Rappel : votre rendez-vous du {when}";
+        var subject = custom?.Subject ?? $"Rappel : votre rendez-vous du {when}";
         var id = Secrets.NewId();
         db.Add(new OutboxMessage
         {
@@ -108,8 +111,8 @@ public sealed class AppointmentReminders(GuichetDb db, AppOptions app, MailOptio
             Channel = MessageChannel.Email,
             Recipient = appointment.Email,
             Subject = subject.Length > 300 ? subject[..300] : subject,
-            Body = text.ToString(),
-            HtmlBody = html,
+            Body = custom?.Text ?? text.ToString(),
+            HtmlBody = custom?.Html ?? html,
             ScheduledUtc = at.Utc,
             IdempotencyKey = Key(appointment.Id, MessageKind.Reminder, at.Utc),
             Status = MessageStatus.Pending,

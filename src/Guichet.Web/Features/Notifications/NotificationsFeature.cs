@@ -27,6 +27,7 @@ public static class NotificationsFeature
         else services.AddSingleton<IMailSender, RecordingMailSender>();
         services.AddSms(sms);
         services.AddScoped<AppointmentMessages>();
+        services.AddScoped<MessageTemplates>();
         services.AddScoped<MessageAttachments>();
         builder.AddReminders();
         services.AddSingleton<OutboxDispatcher>();

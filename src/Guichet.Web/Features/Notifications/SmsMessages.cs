@@ -12,13 +12,14 @@ namespace Guichet.Web.Features.Notifications;
 /// Writes an appointment's SMS into the outbox, beside its e-mail and in the same transaction: only to a mobile
 /// number (landlines get none), and never to a number that answered STOP.
 /// </summary>
-public sealed class SmsMessages(GuichetDb db, AppOptions app, SmsOptions options, TimeProvider clock)
+public sealed class SmsMessages(GuichetDb db, AppOptions app, SmsOptions options, MessageTemplates templates, TimeProvider clock)
 {
     public async Task AddConfirmationAsync(Appointment appointment, Site site, string manageToken, CancellationToken ct)
     {
         if (await RecipientAsync(appointment, ct) is not { } to) return;
         var manageUrl = $"{app.PublicBaseUrl.TrimEnd('/')}/rendez-vous/{appointment.Code}?token={Uri.EscapeDataString(manageToken)}";
-        Add(appointment, to, MessageKind.Confirmation, SmsTexts.Confirmation(appointment, site, manageUrl, RepliesAccepted));
+        var custom = await CustomAsync(appointment, site, MessageKind.Confirmation, manageUrl, ct);
+        Add(appointment, to, MessageKind.Confirmation, custom ?? SmsTexts.Confirmation(appointment, site, manageUrl, RepliesAccepted));
     }
 
     /// <summary>The SMS reminder, due at <paramref name="dueUtc"/> (the same time as the e-mail's, from the same plan).</summary>
@@ -26,7 +27,8 @@ public sealed class SmsMessages(GuichetDb db, AppOptions app, SmsOptions options
     {
         if (await RecipientAsync(appointment, ct) is not { } to) return;
         var manageUrl = $"{app.PublicBaseUrl.TrimEnd('/')}/rendez-vous/{appointment.Code}?token={Uri.EscapeDataString(manageToken)}";
-        Add(appointment, to, MessageKind.Reminder, SmsTexts.Reminder(appointment, site, manageUrl, RepliesAccepted), dueUtc);
+        var custom = await CustomAsync(appointment, site, MessageKind.Reminder, manageUrl, ct);
+        Add(appointment, to, MessageKind.Reminder, custom ?? SmsTexts.Reminder(appointment, site, manageUrl, RepliesAccepted), dueUtc);
     }
 
     public async Task AddCancellationAsync(Appointment appointment, CancellationToken ct)
@@ -34,7 +36,18 @@ public sealed class SmsMessages(GuichetDb db, AppOptions app, SmsOptions options
         if (await RecipientAsync(appointment, ct) is not { } to) return;
         var site = await db.Sites.AsNoTracking().FirstAsync(s => s.Id == appointment.SiteId, ct);
         var byCitizen = appointment.CancelledBy is null or "citizen";
-        Add(appointment, to, MessageKind.Cancellation, SmsTexts.Cancellation(appointment, site, byCitizen, app.PublicBaseUrl.TrimEnd('/') + "/"));
+        var custom = await CustomAsync(appointment, site, MessageKind.Cancellation, app.PublicBaseUrl.TrimEnd('/') + "/", ct);
+        Add(appointment, to, MessageKind.Cancellation, custom ?? SmsTexts.Cancellation(appointment, site, byCitizen, app.PublicBaseUrl.TrimEnd('/') + "/"));
+    }
+
+    /// <summary>The organisation's own text for this SMS, or null for the default of <see cref="SmsTexts"/>.</summary>
+    private async Task<string?> CustomAsync(Appointment appointment, Site site, MessageKind kind, string link, CancellationToken ct)
+    {
+        var values = TemplateCatalog.Values(appointment, site, reasonName: null, MessageChannel.Sms);
+        values["lien"] = link;
+        values["reponse"] = RepliesAccepted ? $" ou répondez ANNULER {appointment.Code}" : "";
+        values["annulation"] = TemplateCatalog.CancelledWhy(appointment, MessageChannel.Sms);
+        return (await templates.RenderAsync(appointment.OrganisationId, kind, MessageChannel.Sms, values, ct))?.Text;
     }
 
     /// <summary>Citizens can answer (ANNULER, STOP) only from a number, never to an alphanumeric sender.</summary>
