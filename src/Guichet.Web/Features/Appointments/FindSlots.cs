@@ -1,4 +1,5 @@
 using Guichet.Domain.Calendar;
+using Guichet.Domain.Geography;
 using Guichet.Domain.Scheduling;
 using Guichet.Web.Data;
 using Guichet.Web.Features.Closures;
@@ -13,9 +14,13 @@ public sealed record SlotQuery(
     int PersonsWithPreRequest,
     DateOnly From,
     DateOnly To,
-    int Limit = 500);
+    int Limit = 500,
+    GeoPoint? Near = null,
+    double? RadiusKm = null,
+    bool Urgent = false);
 
-public sealed record SiteSlot(Site Site, Reason Reason, string StationId, DateTime StartUtc, DateTime EndUtc);
+/// <param name="DistanceKm">from the searched place, when the search had one.</param>
+public sealed record SiteSlot(Site Site, Reason Reason, string StationId, DateTime StartUtc, DateTime EndUtc, double? DistanceKm = null);
 
 public abstract record SlotSearchResult
 {
@@ -24,7 +29,9 @@ public abstract record SlotSearchResult
 }
 
 /// <summary>
-/// The free slots of one or many sites for a reason and a number of persons, earliest first.
+/// The free slots of one or many sites for a reason and a number of persons, earliest first — or, near a place, by
+/// day then distance, within a radius. Each reason's booking delays apply, and its urgent reserve is withheld unless
+/// an agent searches for an urgency (<see cref="SlotQuery.Urgent"/>: the earliest delay is lifted too).
 /// Shared by the booking pages, the JSON API, the agents' booking and the booking check itself.
 /// </summary>
 public sealed class FindSlots(GuichetDb db, TimeProvider clock)
@@ -42,6 +49,11 @@ public sealed class FindSlots(GuichetDb db, TimeProvider clock)
         var siteList = await sites.ToListAsync(ct);
         if (query.SiteIds.Count > 0 && siteList.Count != query.SiteIds.Distinct().Count())
             return new SlotSearchResult.Refused(new FieldError("site", "Ce lieu d'accueil n'existe pas."));
+        var distances = query.Near is { } near
+            ? siteList.ToDictionary(s => s.Id, s => near.DistanceKm(new GeoPoint(s.Latitude, s.Longitude)))
+            : null;
+        if (distances is not null && query.RadiusKm is { } radius) siteList = siteList.Where(s => distances[s.Id] <= radius).ToList();
+        if (siteList.Count == 0) return new SlotSearchResult.Found([]);
 
         var organisationIds = siteList.Select(s => s.OrganisationId).Distinct().ToList();
         var reasons = await db.Reasons.AsNoTracking()
@@ -70,19 +82,31 @@ public sealed class FindSlots(GuichetDb db, TimeProvider clock)
                 }
                 var zone = TimeZoneInfo.FindSystemTimeZoneById(site.TimeZone);
                 var holidays = HolidayCalendar.For(site.Territory);
+                var (first, last) = reason.Delays.Window(DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(now, zone)), holidays);
+                if (query.Urgent) first = DateOnly.MinValue;
+                var from = windowStart < first ? first : windowStart;
+                var to = windowEnd > last ? last : windowEnd;
+                if (from > to) continue;
+                var withheld = query.Urgent || reason.UrgentPercent == 0 ? null : reason.Reserve;
+                var distance = distances?[site.Id];
                 var length = AppointmentLength.For(reason.MinutesPerPerson, reason.MinutesWithPreRequest, query.Persons, query.PersonsWithPreRequest);
                 var step = AppointmentLength.Step(reason.MinutesPerPerson, reason.MinutesWithPreRequest, query.PersonsWithPreRequest == query.Persons);
                 var stations = plannings.TryGetValue(site.Id, out var p) ? p : [];
-                foreach (var s in SlotFinder.FreeSlots(stations, reason.Code, holidays.IsHoliday, zone, windowStart, windowEnd, step, length, now))
-                    inWindow.Add(new SiteSlot(site, reason, s.StationId, s.Slot.StartUtc, s.Slot.EndUtc));
+                foreach (var s in SlotFinder.FreeSlots(stations, reason.Code, holidays.IsHoliday, zone, from, to, step, length, now, withheld, now))
+                    inWindow.Add(new SiteSlot(site, reason, s.StationId, s.Slot.StartUtc, s.Slot.EndUtc, distance));
             }
             found.AddRange(inWindow.OrderBy(s => s.StartUtc).ThenBy(s => s.Site.Name, StringComparer.Ordinal));
         }
         // Windows are cut on local dates: sites in distant time zones may interleave at a window's edge.
-        return new SlotSearchResult.Found(found
-            .OrderBy(s => s.StartUtc).ThenBy(s => s.Site.Name, StringComparer.Ordinal)
-            .Take(query.Limit).ToList());
+        var earliest = found.OrderBy(s => s.StartUtc).ThenBy(s => s.Site.Name, StringComparer.Ordinal).Take(query.Limit);
+        // Near a place: the earliest day first, and on each day the nearest site first.
+        if (distances is not null)
+            earliest = earliest.OrderBy(LocalDay).ThenBy(s => s.DistanceKm).ThenBy(s => s.StartUtc).ThenBy(s => s.Site.Name, StringComparer.Ordinal);
+        return new SlotSearchResult.Found(earliest.ToList());
     }
+
+    public static DateOnly LocalDay(SiteSlot s) =>
+        DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(s.StartUtc, TimeZoneInfo.FindSystemTimeZoneById(s.Site.TimeZone)));
 
     /// <summary>Stations of each site with their rules and the units already taken around the period.</summary>
     internal async Task<Dictionary<string, List<StationPlanning>>> LoadPlanningsAsync(
