@@ -206,7 +206,8 @@ public static class RemindersScenario
         {
             await using var db = database.NewContext();
             var appointments = await db.Appointments.AsNoTracking().Where(a => chunk.Contains(a.Id)).ToListAsync(ct);
-            var reminders = new AppointmentReminders(db, app, mail, options, TimeProvider.System);
+            // The appointments carry e-mail addresses only: the SMS side plans nothing, its default options do.
+            var reminders = new AppointmentReminders(db, app, mail, options, new SmsMessages(db, app, new Guichet.Web.Platform.Sms.SmsOptions(), TimeProvider.System), TimeProvider.System);
             foreach (var a in appointments)
                 await reminders.AddAsync(a, site, reason, manageToken: a.Id, ct);
             await db.SaveChangesAsync(ct);
