@@ -65,12 +65,16 @@ public sealed class FindSlots(GuichetDb db, TimeProvider clock)
         var now = clock.GetUtcNow().UtcDateTime;
         var siteIds = siteList.Select(s => s.Id).ToList();
         var found = new List<SiteSlot>();
-        // Earliest first, window by window: a search stops reading bookings as soon as it has enough slots,
-        // so "the first free slots in the next 90 days" rarely reads more than a couple of weeks.
-        for (var windowStart = query.From; windowStart <= query.To && found.Count < query.Limit; windowStart = windowStart.AddDays(WindowDays))
+        // Stations, rules and closures of the whole period are read once; the bookings window by window.
+        var setting = await LoadSettingAsync(siteIds, query.From, query.To, ct);
+        // Earliest first, window by window: a search stops reading bookings as soon as it has enough slots. Windows
+        // start at one day and double up to 14: "the first 20 slots of the territory" reads one day of bookings of
+        // every station, "the earliest 500 at one site" a couple of weeks of that site's.
+        var windowDays = 1;
+        for (var windowStart = query.From; windowStart <= query.To && found.Count < query.Limit; windowStart = windowStart.AddDays(windowDays), windowDays = Math.Min(windowDays * 2, WindowDays))
         {
-            var windowEnd = windowStart.AddDays(WindowDays - 1) < query.To ? windowStart.AddDays(WindowDays - 1) : query.To;
-            var plannings = await LoadPlanningsAsync(siteIds, windowStart, windowEnd, ct);
+            var windowEnd = windowStart.AddDays(windowDays - 1) < query.To ? windowStart.AddDays(windowDays - 1) : query.To;
+            var plannings = await setting.PlanningsAsync(db, windowStart, windowEnd, ct);
             var inWindow = new List<SiteSlot>();
             foreach (var site in siteList)
             {
@@ -110,7 +114,10 @@ public sealed class FindSlots(GuichetDb db, TimeProvider clock)
 
     /// <summary>Stations of each site with their rules and the units already taken around the period.</summary>
     internal async Task<Dictionary<string, List<StationPlanning>>> LoadPlanningsAsync(
-        IReadOnlyList<string> siteIds, DateOnly from, DateOnly to, CancellationToken ct)
+        IReadOnlyList<string> siteIds, DateOnly from, DateOnly to, CancellationToken ct) =>
+        await (await LoadSettingAsync(siteIds, from, to, ct)).PlanningsAsync(db, from, to, ct);
+
+    private async Task<Setting> LoadSettingAsync(IReadOnlyList<string> siteIds, DateOnly from, DateOnly to, CancellationToken ct)
     {
         var stations = await db.Stations.AsNoTracking()
             .Where(s => s.Active && siteIds.Contains(s.SiteId))
@@ -121,13 +128,6 @@ public sealed class FindSlots(GuichetDb db, TimeProvider clock)
             .Where(r => stationIds.Contains(r.StationId) && r.ValidFrom <= to && (r.ValidUntil == null || r.ValidUntil >= from))
             .ToListAsync(ct);
         // A day either side covers every time zone's offset from UTC.
-        var firstUnit = TimeUnits.Of(from.AddDays(-1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc));
-        var lastUnit = TimeUnits.Of(to.AddDays(2).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc));
-        var claims = await db.SlotClaims.AsNoTracking()
-            .Where(c => stationIds.Contains(c.StationId) && c.Unit >= firstUnit && c.Unit < lastUnit)
-            .Select(c => new { c.StationId, c.Unit })
-            .ToListAsync(ct);
-        var taken = claims.GroupBy(c => c.StationId).ToDictionary(g => g.Key, g => g.Select(c => c.Unit).ToHashSet());
         var windowStartUtc = from.AddDays(-1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
         var windowEndUtc = to.AddDays(2).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
         var closures = await db.Set<Closure>().AsNoTracking()
@@ -135,20 +135,44 @@ public sealed class FindSlots(GuichetDb db, TimeProvider clock)
             .Select(c => new { c.SiteId, c.StationId, c.StartUtc, c.EndUtc })
             .ToListAsync(ct);
         // A site's closure closes each of its stations.
-        List<ClosedPeriod>? ClosedFor(Station s)
+        var closed = stations.ToDictionary(s => s.Id, s =>
         {
             var mine = closures.Where(c => c.SiteId == s.SiteId && (c.StationId == null || c.StationId == s.Id))
                 .Select(c => new ClosedPeriod(c.StartUtc, c.EndUtc)).ToList();
             return mine.Count == 0 ? null : mine;
-        }
-        var rulesByStation = rules.GroupBy(r => r.StationId).ToDictionary(g => g.Key, g => g.ToList());
+        });
+        var rulesByStation = rules.GroupBy(r => r.StationId)
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<Domain.Scheduling.OpeningRule>)g.Select(r => r.ToDomain()).ToList());
+        return new Setting(stations, stationIds, rulesByStation, closed);
+    }
 
-        return stations.GroupBy(s => s.SiteId).ToDictionary(g => g.Key, g => g.Select(s => new StationPlanning(
-            s.Id,
-            (rulesByStation.TryGetValue(s.Id, out var rs) ? rs : [])
-                .Select(r => r.ToDomain())
-                .ToList(),
-            taken.TryGetValue(s.Id, out var t) ? t : new HashSet<long>(),
-            ClosedFor(s))).ToList());
+    private sealed record Setting(
+        List<Station> Stations, List<string> StationIds,
+        Dictionary<string, IReadOnlyList<Domain.Scheduling.OpeningRule>> Rules, Dictionary<string, List<ClosedPeriod>?> Closed)
+    {
+        public async Task<Dictionary<string, List<StationPlanning>>> PlanningsAsync(GuichetDb db, DateOnly from, DateOnly to, CancellationToken ct)
+        {
+            // A day either side covers every time zone's offset from UTC.
+            var firstUnit = TimeUnits.Of(from.AddDays(-1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc));
+            var lastUnit = TimeUnits.Of(to.AddDays(2).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc));
+            var taken = new Dictionary<string, HashSet<long>>();
+            if (StationIds.Count > 0)
+            {
+                var claims = await db.SlotClaims.AsNoTracking()
+                    .Where(c => StationIds.Contains(c.StationId) && c.Unit >= firstUnit && c.Unit < lastUnit)
+                    .Select(c => new { c.StationId, c.Unit })
+                    .ToListAsync(ct);
+                foreach (var c in claims)
+                {
+                    if (!taken.TryGetValue(c.StationId, out var set)) taken[c.StationId] = set = [];
+                    set.Add(c.Unit);
+                }
+            }
+            return Stations.GroupBy(s => s.SiteId).ToDictionary(g => g.Key, g => g.Select(s => new StationPlanning(
+                s.Id,
+                Rules.TryGetValue(s.Id, out var rs) ? rs : [],
+                taken.TryGetValue(s.Id, out var t) ? t : new HashSet<long>(),
+                Closed[s.Id])).ToList());
+        }
     }
 }
