@@ -49,11 +49,6 @@ public sealed class FindSlots(GuichetDb db, TimeProvider clock)
         var siteList = await sites.ToListAsync(ct);
         if (query.SiteIds.Count > 0 && siteList.Count != query.SiteIds.Distinct().Count())
             return new SlotSearchResult.Refused(new FieldError("site", "Ce lieu d'accueil n'existe pas."));
-        var distances = query.Near is { } near
-            ? siteList.ToDictionary(s => s.Id, s => near.DistanceKm(new GeoPoint(s.Latitude, s.Longitude)))
-            : null;
-        if (distances is not null && query.RadiusKm is { } radius) siteList = siteList.Where(s => distances[s.Id] <= radius).ToList();
-        if (siteList.Count == 0) return new SlotSearchResult.Found([]);
 
         var organisationIds = siteList.Select(s => s.OrganisationId).Distinct().ToList();
         var reasons = await db.Reasons.AsNoTracking()
@@ -61,6 +56,12 @@ public sealed class FindSlots(GuichetDb db, TimeProvider clock)
             .ToDictionaryAsync(r => r.OrganisationId, ct);
         if (reasons.Count == 0)
             return new SlotSearchResult.Refused(new FieldError("reason", "Ce motif de rendez-vous n'existe pas. Motifs possibles : CNI, PASSPORT, CNI-PASSPORT, WITHDRAWAL."));
+        // Near a place: how far each site is, and only those within the radius (after the reason is known to exist).
+        var distances = query.Near is { } near
+            ? siteList.ToDictionary(s => s.Id, s => near.DistanceKm(new GeoPoint(s.Latitude, s.Longitude)))
+            : null;
+        if (distances is not null && query.RadiusKm is { } radius) siteList = siteList.Where(s => distances[s.Id] <= radius).ToList();
+        if (siteList.Count == 0) return new SlotSearchResult.Found([]);
 
         var now = clock.GetUtcNow().UtcDateTime;
         var siteIds = siteList.Select(s => s.Id).ToList();
