@@ -33,7 +33,9 @@ public static class BenchProgram
           reminders the reminders of 100,000 appointments (--appointments), due now: time to enqueue them and
                     time for the app's dispatcher to send them all to an SMTP sink in the bench,
                     against raw inserts of as many rows on the same database
-          all       all four, one after the other
+          territory 50 sites × 4 stations, 90 days, 200,000 appointments (--appointments): p50/p95/p99 of one site's
+                    90-day search and of the territory-wide first 20 slots, against GET /health/live on the same server
+          all       all five, one after the other
 
         Options
           --postgres "<connection string>"  run on PostgreSQL: a throwaway database is created on that server
@@ -75,7 +77,7 @@ public static class BenchProgram
 
         try
         {
-            var scenarios = options.Scenario == "all" ? new[] { "slots", "booking", "ants", "reminders" } : [options.Scenario];
+            var scenarios = options.Scenario == "all" ? new[] { "slots", "booking", "ants", "reminders", "territory" } : [options.Scenario];
             foreach (var scenario in scenarios)
             {
                 var watch = Stopwatch.StartNew();
@@ -85,6 +87,7 @@ public static class BenchProgram
                     "booking" => await BookingScenario.RunAsync(options, cts.Token),
                     "ants" => await AntsScenario.RunAsync(options, cts.Token),
                     "reminders" => await RemindersScenario.RunAsync(options.AppointmentsGiven ? options : options with { Appointments = 100_000 }, cts.Token),
+                    "territory" => await TerritoryScenario.RunAsync(options.AppointmentsGiven ? options : options with { Appointments = 200_000 }, cts.Token),
                     _ => throw new InvalidOperationException(),
                 };
                 Console.WriteLine($"took      {watch.Elapsed.TotalSeconds:0} s for the {scenario} scenario (app start, data, measures and checks)");
@@ -132,8 +135,8 @@ public static class BenchProgram
                     break;
             }
         }
-        if (scenario is null) throw new ArgumentException("Name a scenario: slots, booking, ants, reminders or all.");
-        if (scenario is not ("slots" or "booking" or "ants" or "reminders" or "all")) throw new ArgumentException($"Unknown scenario '{scenario}'.");
+        if (scenario is null) throw new ArgumentException("Name a scenario: slots, booking, ants, reminders, territory or all.");
+        if (scenario is not ("slots" or "booking" or "ants" or "reminders" or "territory" or "all")) throw new ArgumentException($"Unknown scenario '{scenario}'.");
         if (postgres is not null && string.IsNullOrWhiteSpace(postgres)) throw new ArgumentException("--postgres needs a connection string.");
         return new BenchOptions(scenario, postgres, appointments ?? 10_000, appointments is not null, requests, warmUp, clients, TimeSpan.FromSeconds(seconds ?? 20), seconds is not null, keep);
     }

@@ -6,6 +6,7 @@ using Guichet.Web.Features.Appointments;
 using Guichet.Web.Features.Closures;
 using Guichet.Web.Features.IdentityDocuments;
 using Guichet.Web.Features.Notifications;
+using Guichet.Web.Features.Nearby;
 using Guichet.Web.Platform;
 
 if (SchemaScript.TryRun(args)) return;
@@ -19,6 +20,7 @@ builder.AddClosures();         // closures of sites and stations, typed or impor
 builder.AddIdentityDocuments(); // documents checklist: questionnaire, FAQ, per-organisation overrides
 builder.AddNotifications();     // outbox, dispatcher, e-mail over SMTP
 builder.AddAdministration();
+builder.AddNearby();             // communes and distances, booking rules per reason, urgent reserve
 builder.AddAnts();              // ANTS hub endpoints, coordination API client (and its local fake)
 
 var app = builder.Build();

@@ -22,9 +22,11 @@ public static class SlotFinder
     /// <param name="step">distance between two candidate starts inside an opening window.</param>
     /// <param name="length">length of the appointment (minutes per person × persons).</param>
     /// <param name="notBeforeUtc">the earliest instant a slot may start (now, or now + a delay).</param>
+    /// <param name="withheld">the urgent reserve kept from this booker (the public), with <paramref name="nowUtc"/> for its release; null offers every start.</param>
     public static IEnumerable<StationSlot> FreeSlots(
         StationPlanning station, string reasonCode, Func<DateOnly, bool> isClosed, TimeZoneInfo zone,
-        DateOnly from, DateOnly to, TimeSpan step, TimeSpan length, DateTime notBeforeUtc)
+        DateOnly from, DateOnly to, TimeSpan step, TimeSpan length, DateTime notBeforeUtc,
+        UrgentReserve? withheld = null, DateTime nowUtc = default)
     {
         if (step <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(step));
         if (length <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(length));
@@ -37,15 +39,19 @@ public static class SlotFinder
             var windows = station.Rules
                 .Where(r => r.AppliesOn(day) && r.Accepts(reasonCode))
                 .OrderBy(r => r.Start);
+            // Every candidate start of the day is numbered, taken or not, so the reserve holds the same ones whatever is booked.
+            var index = -1;
             foreach (var rule in windows)
             {
                 var windowEnd = day.ToDateTime(rule.End);
                 for (var local = day.ToDateTime(rule.Start); local + length <= windowEnd; local += step)
                 {
+                    index++;
                     // A local time that does not exist (spring DST gap) has no slot.
                     if (zone.IsInvalidTime(local)) continue;
                     var startUtc = TimeZoneInfo.ConvertTimeToUtc(local, zone);
                     if (startUtc < notBeforeUtc) continue;
+                    if (withheld is not null && withheld.Withholds(index, startUtc, nowUtc)) continue;
                     var endUtc = startUtc + length;
                     if (closed.Count > 0 && ClosedPeriod.AnyOverlaps(closed, startUtc, endUtc)) continue;
                     if (IsFree(station.TakenUnits, startUtc, endUtc))
@@ -60,11 +66,12 @@ public static class SlotFinder
     /// </summary>
     public static IReadOnlyList<StationSlot> FreeSlots(
         IEnumerable<StationPlanning> stations, string reasonCode, Func<DateOnly, bool> isClosed, TimeZoneInfo zone,
-        DateOnly from, DateOnly to, TimeSpan step, TimeSpan length, DateTime notBeforeUtc)
+        DateOnly from, DateOnly to, TimeSpan step, TimeSpan length, DateTime notBeforeUtc,
+        UrgentReserve? withheld = null, DateTime nowUtc = default)
     {
         var byStart = new SortedDictionary<DateTime, StationSlot>();
         foreach (var station in stations)
-            foreach (var s in FreeSlots(station, reasonCode, isClosed, zone, from, to, step, length, notBeforeUtc))
+            foreach (var s in FreeSlots(station, reasonCode, isClosed, zone, from, to, step, length, notBeforeUtc, withheld, nowUtc))
                 byStart.TryAdd(s.Slot.StartUtc, s);
         return byStart.Values.ToList();
     }

@@ -70,6 +70,7 @@ public sealed class GuichetDb(DbContextOptions<GuichetDb> options) : DbContext(o
             e.Property(x => x.Code).HasMaxLength(32);
             e.HasIndex(x => new { x.OrganisationId, x.Code }).IsUnique();
             e.HasOne<Organisation>().WithMany().HasForeignKey(x => x.OrganisationId).OnDelete(DeleteBehavior.Restrict);
+            Features.Reasons.ReasonSettings.MapReason(e);
         });
         b.Entity<OpeningRule>(e =>
         {
@@ -106,6 +107,7 @@ public sealed class GuichetDb(DbContextOptions<GuichetDb> options) : DbContext(o
             e.Property(x => x.Phone).HasMaxLength(20);
             e.Property(x => x.PreRequestNumbers).HasMaxLength(120);
             e.Property(x => x.OutcomeBy).HasMaxLength(64);
+            e.Property(x => x.UrgentJustification).HasMaxLength(Features.Reasons.ReasonSettings.MaxJustificationLength);
             e.HasIndex(x => x.Code).IsUnique();
             e.HasIndex(x => new { x.SiteId, x.StartUtc });
             e.HasIndex(x => new { x.OrganisationId, x.StartUtc });
@@ -136,6 +138,7 @@ public sealed class GuichetDb(DbContextOptions<GuichetDb> options) : DbContext(o
         Features.Ants.AntsModel.Map(b);
         Features.Appointments.Duplicates.FindDuplicate.Map(b);
         Features.Agenda.CalendarFeed.Map(b);
+        Features.Nearby.Commune.Map(b);
 
         // snake_case columns: plain SQL in migrations and psql stays readable without quotes.
         foreach (var entity in b.Model.GetEntityTypes())

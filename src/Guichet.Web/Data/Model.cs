@@ -68,6 +68,14 @@ public sealed class Reason
     public int MinutesWithPreRequest { get; set; }
     public int MaxPersons { get; set; }
     public int SortOrder { get; set; }
+    /// <summary>Booking rules per reason (Features/Territory/ReasonSettings): delays and the urgent reserve.</summary>
+    public int EarliestWorkingDays { get; set; }
+    public int LatestDays { get; set; } = Guichet.Domain.Scheduling.BookingDelays.MaxLatestDays;
+    public int UrgentPercent { get; set; }
+    public int UrgentReleaseHours { get; set; } = 24;
+
+    public Guichet.Domain.Scheduling.BookingDelays Delays => new(EarliestWorkingDays, LatestDays);
+    public Guichet.Domain.Scheduling.UrgentReserve Reserve => new(UrgentPercent, UrgentReleaseHours);
 }
 
 /// <summary>An opening window of a station (local time of the site), repeating as <see cref="Recurrence"/> says.</summary>
@@ -150,6 +158,8 @@ public sealed class Appointment
     public string? NameKey { get; set; }
     /// <summary>Why an agent booked in spite of a duplicate; null when there was none.</summary>
     public string? DuplicateJustification { get; set; }
+    /// <summary>Why an agent booked a slot of the urgent reserve (exam, travel for health or work); null otherwise.</summary>
+    public string? UrgentJustification { get; set; }
 }
 
 /// <summary>

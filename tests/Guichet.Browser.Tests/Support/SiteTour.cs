@@ -248,5 +248,17 @@ public static class SiteTour
             await page.GetByRole(AriaRole.Button, new() { Name = "Enregistrer" }).ClickAsync();
             await Expect(page.GetByRole(AriaRole.Heading, new() { NameRegex = new Regex("^Le formulaire contient") })).ToBeVisibleAsync();
         });
+        await Visit("règles des motifs", async () =>
+        {
+            await page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Motifs", Exact = true }).ClickAsync();
+            await ExpectHeadingAsync(page, "Règles des motifs de Mairie de Lorval");
+        });
+        await Visit("règles des motifs : délai refusé (erreurs)", async () =>
+        {
+            // Refused, so nothing is saved: the next tour finds the same rules.
+            await page.Locator("#latest").FillAsync("0");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Enregistrer" }).ClickAsync();
+            await Expect(page.GetByRole(AriaRole.Heading, new() { NameRegex = new Regex("^Le formulaire contient") })).ToBeVisibleAsync();
+        });
     }
 }

@@ -10,7 +10,7 @@ namespace Guichet.Web.Features.Administration;
 /// (Lorval has two), four partner communes without one, and the prefecture. Seeded idempotently: rows
 /// already there are left as they are.
 /// </summary>
-public sealed class DemoTerritory(GuichetDb db, TimeProvider clock)
+public sealed class DemoTerritory(GuichetDb db, TimeProvider clock, Nearby.CommuneImport communes)
 {
     /// <summary>Shown on the sign-in page in Development only.</summary>
     public const string Password = "Demo-Guichet-2026";
@@ -101,6 +101,8 @@ public sealed class DemoTerritory(GuichetDb db, TimeProvider clock)
             Rule("montclair-dr1", d, "09:00", "12:00", AllReasons);
         Rule("montclair-dr1", DayOfWeek.Thursday, "14:00", "18:30", Deposits);
         await AddMissingAsync(db.OpeningRules, r => r.Id, ct, rules.ToArray());
+
+        await communes.EnsureDemoAsync(ct);
 
         var existing = await db.Agents.Select(a => a.Email).ToListAsync(ct);
         var missing = Agents.Where(a => !existing.Contains(a.Email)).ToList();

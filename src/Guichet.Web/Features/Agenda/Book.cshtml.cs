@@ -21,6 +21,10 @@ public sealed class AgentBookModel(GuichetDb db, CurrentAgent current, FindSlots
     [BindProperty(SupportsGet = true, Name = "channel")] public string? ChannelText { get; set; }
     [BindProperty(SupportsGet = true, Name = "date")] public string? DateText { get; set; }
     [BindProperty(SupportsGet = true)] public string? Start { get; set; }
+    /// <summary>"1": a proven urgency; the urgent reserve is offered and the justification is required.</summary>
+    [BindProperty(SupportsGet = true, Name = "urgence")] public string? UrgentText { get; set; }
+    [BindProperty] public string? UrgentJustification { get; set; }
+    public bool Urgent => UrgentText == "1";
     [BindProperty] public string? FirstName { get; set; }
     [BindProperty] public string? LastName { get; set; }
     [BindProperty] public string? Email { get; set; }
@@ -60,7 +64,8 @@ public sealed class AgentBookModel(GuichetDb db, CurrentAgent current, FindSlots
         if (await LoadAsync(agent, ct) is { } early) return early;
         var start = DateTimeOffset.TryParseExact(Start, "yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture, DateTimeStyles.None, out var s) ? s : (DateTimeOffset?)null;
         var request = new BookingRequest(Site?.Id, Reason, start, PersonCount, FirstName, LastName, Email, Phone,
-            BookingRules.ParsePreRequests(string.Join(' ', PreRequestNumbers)), Justification);
+            BookingRules.ParsePreRequests(string.Join(' ', PreRequestNumbers)), Justification,
+            Urgent ? UrgentJustification ?? "" : null);
         switch (await book.RunAsync(request, new Booker(Channel, agent), ct))
         {
             case BookingResult.Booked b:
@@ -123,7 +128,7 @@ public sealed class AgentBookModel(GuichetDb db, CurrentAgent current, FindSlots
     {
         if (Site is null || Reason is null) return;
         Searched = true;
-        var result = await finder.RunAsync(new SlotQuery([Site.Id], Reason, PersonCount, 0, From, From.AddDays(13), 200), ct);
+        var result = await finder.RunAsync(new SlotQuery([Site.Id], Reason, PersonCount, 0, From, From.AddDays(13), 200, Urgent: Urgent), ct);
         if (result is SlotSearchResult.Found f)
             Days = f.Slots.GroupBy(s => DateOnly.FromDateTime(FrenchDates.ToLocal(s.StartUtc, s.Site.TimeZone))).ToList();
         else if (result is SlotSearchResult.Refused r) Errors.Add(r.Error);
@@ -131,5 +136,5 @@ public sealed class AgentBookModel(GuichetDb db, CurrentAgent current, FindSlots
 
     public string ChooseUrl(SiteSlot slot) =>
         $"/agent/reserver?site={Uri.EscapeDataString(slot.Site.Id)}&reason={Uri.EscapeDataString(slot.Reason.Code)}&persons={PersonCount}"
-        + $"&channel={Channel}&date={From:yyyy-MM-dd}&start={Uri.EscapeDataString(FrenchDates.ToOffset(slot.StartUtc, slot.Site.TimeZone).ToString("yyyy-MM-ddTHH:mm:sszzz"))}";
+        + $"&channel={Channel}&date={From:yyyy-MM-dd}{(Urgent ? "&urgence=1" : "")}&start={Uri.EscapeDataString(FrenchDates.ToOffset(slot.StartUtc, slot.Site.TimeZone).ToString("yyyy-MM-ddTHH:mm:sszzz"))}";
 }

@@ -17,7 +17,8 @@ public sealed record BookingRequest(
     string? Email,
     string? Phone,
     IReadOnlyList<string> PreRequestNumbers,
-    string? DuplicateJustification = null);
+    string? DuplicateJustification = null,
+    string? UrgentJustification = null);
 
 /// <summary>Who books: the citizen on the web, or an agent (counter, phone, partner town hall).</summary>
 public sealed record Booker(Channel Channel, Agent? Agent = null)
@@ -57,6 +58,10 @@ public sealed class BookAppointment(GuichetDb db, FindSlots finder, AppointmentM
         errors.AddRange(booker.Agent is null ? contactErrors : contactErrors.Where(e => e.Field != "email" || !string.IsNullOrWhiteSpace(request.Email)));
         var numbers = request.PreRequestNumbers.Select(n => n.Trim().ToUpperInvariant()).Where(n => n.Length > 0).ToList();
         if (BookingRules.CheckPreRequests(numbers, Math.Max(request.Persons, 1)) is { } pre) errors.Add(pre);
+        // An urgency (exam, travel for health or work) is an agent's call, proven to them: it opens the urgent reserve.
+        var urgent = request.UrgentJustification is not null;
+        if (urgent && booker.Agent is null) errors.Add(new("start", "Les créneaux réservés aux urgences se prennent auprès de la mairie."));
+        else if (urgent && Reasons.ReasonSettings.CheckJustification(request.UrgentJustification) is { } why) errors.Add(why);
         if (errors.Count > 0) return new BookingResult.Refused(errors);
 
         var site = await db.Sites.AsNoTracking().FirstOrDefaultAsync(s => s.Id == request.SiteId && s.Active, ct);
@@ -73,6 +78,9 @@ public sealed class BookAppointment(GuichetDb db, FindSlots finder, AppointmentM
         var now = clock.GetUtcNow().UtcDateTime;
         if (startUtc <= now) return new BookingResult.Refused("start", "Ce créneau est déjà passé. Choisissez-en un autre.");
         if (BookingRules.CheckRange(day, day, DateOnly.FromDateTime(now)) is { } range) return new BookingResult.Refused("start", range.Message);
+        var holidays = Domain.Calendar.HolidayCalendar.For(site.Territory);
+        var localToday = DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(now, zone));
+        if (Reasons.ReasonSettings.CheckDelays(reason, day, localToday, holidays, urgent) is { } delay) return new BookingResult.Refused([delay]);
 
         // Local duplicates, then ANTS's word on each pre-request number (ANTS down: booked anyway, checked later).
         var checks = await applications.RunAsync(request, numbers, site, reason, booker, now, ct);
@@ -85,8 +93,8 @@ public sealed class BookAppointment(GuichetDb db, FindSlots finder, AppointmentM
         var planning = (await finder.LoadPlanningsAsync([site.Id], day, day, ct)).GetValueOrDefault(site.Id) ?? [];
         var length = AppointmentLength.For(reason.MinutesPerPerson, reason.MinutesWithPreRequest, search.Persons, search.PersonsWithPreRequest);
         var step = AppointmentLength.Step(reason.MinutesPerPerson, reason.MinutesWithPreRequest, numbers.Count == search.Persons);
-        var holidays = Domain.Calendar.HolidayCalendar.For(site.Territory);
-        bool Offers(StationPlanning p) => SlotFinder.FreeSlots(p, reason.Code, holidays.IsHoliday, zone, day, day, step, length, now)
+        var withheld = urgent || reason.UrgentPercent == 0 ? null : reason.Reserve;
+        bool Offers(StationPlanning p) => SlotFinder.FreeSlots(p, reason.Code, holidays.IsHoliday, zone, day, day, step, length, now, withheld, now)
             .Any(s => s.Slot.StartUtc == startUtc);
         var candidates = planning.Where(Offers).ToList();
         if (candidates.Count == 0)
@@ -122,6 +130,7 @@ public sealed class BookAppointment(GuichetDb db, FindSlots finder, AppointmentM
                 BookedByAgentId = booker.Agent?.Id,
                 PartnerOrganisationId = booker.Agent is { } a && a.OrganisationId != site.OrganisationId ? a.OrganisationId : null,
                 CreatedUtc = now,
+                UrgentJustification = urgent ? request.UrgentJustification!.Trim() : null,
             };
             db.Appointments.Add(appointment);
             db.SlotClaims.AddRange(TimeUnits.Covering(appointment.StartUtc, appointment.EndUtc)
@@ -133,8 +142,8 @@ public sealed class BookAppointment(GuichetDb db, FindSlots finder, AppointmentM
             try
             {
                 await db.SaveChangesAsync(ct);
-                log.LogInformation("Appointment {AppointmentId} booked at site {SiteId} station {StationId} by {Channel}",
-                    appointment.Id, site.Id, station.StationId, booker.Channel);
+                log.LogInformation("Appointment {AppointmentId} booked at site {SiteId} station {StationId} by {Channel}{Urgent}",
+                    appointment.Id, site.Id, station.StationId, booker.Channel, urgent ? " (urgent reserve)" : "");
                 return new BookingResult.Booked(appointment, site, reason, token, passed.Warnings);
             }
             catch (DbUpdateException e) when (Duplicates.ApplicationHold.IsHoldViolation(e))

@@ -1,4 +1,5 @@
 using Guichet.Domain.Calendar;
+using Guichet.Domain.Geography;
 using Guichet.Domain.Scheduling;
 using Guichet.Web.Data;
 using Guichet.Web.Features.Closures;
@@ -13,9 +14,13 @@ public sealed record SlotQuery(
     int PersonsWithPreRequest,
     DateOnly From,
     DateOnly To,
-    int Limit = 500);
+    int Limit = 500,
+    GeoPoint? Near = null,
+    double? RadiusKm = null,
+    bool Urgent = false);
 
-public sealed record SiteSlot(Site Site, Reason Reason, string StationId, DateTime StartUtc, DateTime EndUtc);
+/// <param name="DistanceKm">from the searched place, when the search had one.</param>
+public sealed record SiteSlot(Site Site, Reason Reason, string StationId, DateTime StartUtc, DateTime EndUtc, double? DistanceKm = null);
 
 public abstract record SlotSearchResult
 {
@@ -24,7 +29,9 @@ public abstract record SlotSearchResult
 }
 
 /// <summary>
-/// The free slots of one or many sites for a reason and a number of persons, earliest first.
+/// The free slots of one or many sites for a reason and a number of persons, earliest first — or, near a place, by
+/// day then distance, within a radius. Each reason's booking delays apply, and its urgent reserve is withheld unless
+/// an agent searches for an urgency (<see cref="SlotQuery.Urgent"/>: the earliest delay is lifted too).
 /// Shared by the booking pages, the JSON API, the agents' booking and the booking check itself.
 /// </summary>
 public sealed class FindSlots(GuichetDb db, TimeProvider clock)
@@ -49,16 +56,26 @@ public sealed class FindSlots(GuichetDb db, TimeProvider clock)
             .ToDictionaryAsync(r => r.OrganisationId, ct);
         if (reasons.Count == 0)
             return new SlotSearchResult.Refused(new FieldError("reason", "Ce motif de rendez-vous n'existe pas. Motifs possibles : CNI, PASSPORT, CNI-PASSPORT, WITHDRAWAL."));
+        // Near a place: how far each site is, and only those within the radius (after the reason is known to exist).
+        var distances = query.Near is { } near
+            ? siteList.ToDictionary(s => s.Id, s => near.DistanceKm(new GeoPoint(s.Latitude, s.Longitude)))
+            : null;
+        if (distances is not null && query.RadiusKm is { } radius) siteList = siteList.Where(s => distances[s.Id] <= radius).ToList();
+        if (siteList.Count == 0) return new SlotSearchResult.Found([]);
 
         var now = clock.GetUtcNow().UtcDateTime;
         var siteIds = siteList.Select(s => s.Id).ToList();
         var found = new List<SiteSlot>();
-        // Earliest first, window by window: a search stops reading bookings as soon as it has enough slots,
-        // so "the first free slots in the next 90 days" rarely reads more than a couple of weeks.
-        for (var windowStart = query.From; windowStart <= query.To && found.Count < query.Limit; windowStart = windowStart.AddDays(WindowDays))
+        // Stations, rules and closures of the whole period are read once; the bookings window by window.
+        var setting = await LoadSettingAsync(siteIds, query.From, query.To, ct);
+        // Earliest first, window by window: a search stops reading bookings as soon as it has enough slots. Windows
+        // start at one day and double up to 14: "the first 20 slots of the territory" reads one day of bookings of
+        // every station, "the earliest 500 at one site" a couple of weeks of that site's.
+        var windowDays = 1;
+        for (var windowStart = query.From; windowStart <= query.To && found.Count < query.Limit; windowStart = windowStart.AddDays(windowDays), windowDays = Math.Min(windowDays * 2, WindowDays))
         {
-            var windowEnd = windowStart.AddDays(WindowDays - 1) < query.To ? windowStart.AddDays(WindowDays - 1) : query.To;
-            var plannings = await LoadPlanningsAsync(siteIds, windowStart, windowEnd, ct);
+            var windowEnd = windowStart.AddDays(windowDays - 1) < query.To ? windowStart.AddDays(windowDays - 1) : query.To;
+            var plannings = await setting.PlanningsAsync(db, windowStart, windowEnd, ct);
             var inWindow = new List<SiteSlot>();
             foreach (var site in siteList)
             {
@@ -70,23 +87,38 @@ public sealed class FindSlots(GuichetDb db, TimeProvider clock)
                 }
                 var zone = TimeZoneInfo.FindSystemTimeZoneById(site.TimeZone);
                 var holidays = HolidayCalendar.For(site.Territory);
+                var (first, last) = reason.Delays.Window(DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(now, zone)), holidays);
+                if (query.Urgent) first = DateOnly.MinValue;
+                var from = windowStart < first ? first : windowStart;
+                var to = windowEnd > last ? last : windowEnd;
+                if (from > to) continue;
+                var withheld = query.Urgent || reason.UrgentPercent == 0 ? null : reason.Reserve;
+                var distance = distances?[site.Id];
                 var length = AppointmentLength.For(reason.MinutesPerPerson, reason.MinutesWithPreRequest, query.Persons, query.PersonsWithPreRequest);
                 var step = AppointmentLength.Step(reason.MinutesPerPerson, reason.MinutesWithPreRequest, query.PersonsWithPreRequest == query.Persons);
                 var stations = plannings.TryGetValue(site.Id, out var p) ? p : [];
-                foreach (var s in SlotFinder.FreeSlots(stations, reason.Code, holidays.IsHoliday, zone, windowStart, windowEnd, step, length, now))
-                    inWindow.Add(new SiteSlot(site, reason, s.StationId, s.Slot.StartUtc, s.Slot.EndUtc));
+                foreach (var s in SlotFinder.FreeSlots(stations, reason.Code, holidays.IsHoliday, zone, from, to, step, length, now, withheld, now))
+                    inWindow.Add(new SiteSlot(site, reason, s.StationId, s.Slot.StartUtc, s.Slot.EndUtc, distance));
             }
             found.AddRange(inWindow.OrderBy(s => s.StartUtc).ThenBy(s => s.Site.Name, StringComparer.Ordinal));
         }
         // Windows are cut on local dates: sites in distant time zones may interleave at a window's edge.
-        return new SlotSearchResult.Found(found
-            .OrderBy(s => s.StartUtc).ThenBy(s => s.Site.Name, StringComparer.Ordinal)
-            .Take(query.Limit).ToList());
+        var earliest = found.OrderBy(s => s.StartUtc).ThenBy(s => s.Site.Name, StringComparer.Ordinal).Take(query.Limit);
+        // Near a place: the earliest day first, and on each day the nearest site first.
+        if (distances is not null)
+            earliest = earliest.OrderBy(LocalDay).ThenBy(s => s.DistanceKm).ThenBy(s => s.StartUtc).ThenBy(s => s.Site.Name, StringComparer.Ordinal);
+        return new SlotSearchResult.Found(earliest.ToList());
     }
+
+    public static DateOnly LocalDay(SiteSlot s) =>
+        DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(s.StartUtc, TimeZoneInfo.FindSystemTimeZoneById(s.Site.TimeZone)));
 
     /// <summary>Stations of each site with their rules and the units already taken around the period.</summary>
     internal async Task<Dictionary<string, List<StationPlanning>>> LoadPlanningsAsync(
-        IReadOnlyList<string> siteIds, DateOnly from, DateOnly to, CancellationToken ct)
+        IReadOnlyList<string> siteIds, DateOnly from, DateOnly to, CancellationToken ct) =>
+        await (await LoadSettingAsync(siteIds, from, to, ct)).PlanningsAsync(db, from, to, ct);
+
+    private async Task<Setting> LoadSettingAsync(IReadOnlyList<string> siteIds, DateOnly from, DateOnly to, CancellationToken ct)
     {
         var stations = await db.Stations.AsNoTracking()
             .Where(s => s.Active && siteIds.Contains(s.SiteId))
@@ -97,13 +129,6 @@ public sealed class FindSlots(GuichetDb db, TimeProvider clock)
             .Where(r => stationIds.Contains(r.StationId) && r.ValidFrom <= to && (r.ValidUntil == null || r.ValidUntil >= from))
             .ToListAsync(ct);
         // A day either side covers every time zone's offset from UTC.
-        var firstUnit = TimeUnits.Of(from.AddDays(-1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc));
-        var lastUnit = TimeUnits.Of(to.AddDays(2).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc));
-        var claims = await db.SlotClaims.AsNoTracking()
-            .Where(c => stationIds.Contains(c.StationId) && c.Unit >= firstUnit && c.Unit < lastUnit)
-            .Select(c => new { c.StationId, c.Unit })
-            .ToListAsync(ct);
-        var taken = claims.GroupBy(c => c.StationId).ToDictionary(g => g.Key, g => g.Select(c => c.Unit).ToHashSet());
         var windowStartUtc = from.AddDays(-1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
         var windowEndUtc = to.AddDays(2).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
         var closures = await db.Set<Closure>().AsNoTracking()
@@ -111,20 +136,44 @@ public sealed class FindSlots(GuichetDb db, TimeProvider clock)
             .Select(c => new { c.SiteId, c.StationId, c.StartUtc, c.EndUtc })
             .ToListAsync(ct);
         // A site's closure closes each of its stations.
-        List<ClosedPeriod>? ClosedFor(Station s)
+        var closed = stations.ToDictionary(s => s.Id, s =>
         {
             var mine = closures.Where(c => c.SiteId == s.SiteId && (c.StationId == null || c.StationId == s.Id))
                 .Select(c => new ClosedPeriod(c.StartUtc, c.EndUtc)).ToList();
             return mine.Count == 0 ? null : mine;
-        }
-        var rulesByStation = rules.GroupBy(r => r.StationId).ToDictionary(g => g.Key, g => g.ToList());
+        });
+        var rulesByStation = rules.GroupBy(r => r.StationId)
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<Domain.Scheduling.OpeningRule>)g.Select(r => r.ToDomain()).ToList());
+        return new Setting(stations, stationIds, rulesByStation, closed);
+    }
 
-        return stations.GroupBy(s => s.SiteId).ToDictionary(g => g.Key, g => g.Select(s => new StationPlanning(
-            s.Id,
-            (rulesByStation.TryGetValue(s.Id, out var rs) ? rs : [])
-                .Select(r => r.ToDomain())
-                .ToList(),
-            taken.TryGetValue(s.Id, out var t) ? t : new HashSet<long>(),
-            ClosedFor(s))).ToList());
+    private sealed record Setting(
+        List<Station> Stations, List<string> StationIds,
+        Dictionary<string, IReadOnlyList<Domain.Scheduling.OpeningRule>> Rules, Dictionary<string, List<ClosedPeriod>?> Closed)
+    {
+        public async Task<Dictionary<string, List<StationPlanning>>> PlanningsAsync(GuichetDb db, DateOnly from, DateOnly to, CancellationToken ct)
+        {
+            // A day either side covers every time zone's offset from UTC.
+            var firstUnit = TimeUnits.Of(from.AddDays(-1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc));
+            var lastUnit = TimeUnits.Of(to.AddDays(2).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc));
+            var taken = new Dictionary<string, HashSet<long>>();
+            if (StationIds.Count > 0)
+            {
+                var claims = await db.SlotClaims.AsNoTracking()
+                    .Where(c => StationIds.Contains(c.StationId) && c.Unit >= firstUnit && c.Unit < lastUnit)
+                    .Select(c => new { c.StationId, c.Unit })
+                    .ToListAsync(ct);
+                foreach (var c in claims)
+                {
+                    if (!taken.TryGetValue(c.StationId, out var set)) taken[c.StationId] = set = [];
+                    set.Add(c.Unit);
+                }
+            }
+            return Stations.GroupBy(s => s.SiteId).ToDictionary(g => g.Key, g => g.Select(s => new StationPlanning(
+                s.Id,
+                Rules.TryGetValue(s.Id, out var rs) ? rs : [],
+                taken.TryGetValue(s.Id, out var t) ? t : new HashSet<long>(),
+                Closed[s.Id])).ToList());
+        }
     }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Guichet.Web.Data;
+using Guichet.Web.Features.Nearby;
 using Guichet.Web.Platform;
 using Microsoft.EntityFrameworkCore;
 
@@ -13,7 +14,8 @@ public sealed record SiteDto(string Id, string Name, string Address, string Post
 }
 
 public sealed record ReasonDto(string Code, string Name, int MinutesPerPerson, int MinutesWithPreRequest, int MaxPersons);
-public sealed record SlotDto(string Site, DateTimeOffset Start, DateTimeOffset End);
+public sealed record SlotDto(string Site, DateTimeOffset Start, DateTimeOffset End,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? DistanceKm = null);
 public sealed record SlotsDto(IReadOnlyList<SlotDto> Slots);
 
 public sealed record CreateAppointmentDto(
@@ -57,8 +59,9 @@ public static class PublicApi
             return Results.Ok(reasons.Select(r => new ReasonDto(r.Code, r.Name, r.MinutesPerPerson, r.MinutesWithPreRequest, r.MaxPersons)));
         }).WithSummary("Motifs d'un lieu");
 
-        api.MapGet("/slots", async (HttpRequest http, FindSlots finder, TimeProvider clock, CancellationToken ct) =>
+        api.MapGet("/slots", async (HttpRequest http, FindSlots finder, Nearby.FindPlace places, TimeProvider clock, CancellationToken ct) =>
         {
+            var watch = System.Diagnostics.Stopwatch.StartNew();
             var q = http.Query;
             var errors = new List<Domain.Scheduling.FieldError>();
             var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
@@ -72,16 +75,34 @@ public static class PublicApi
             if (preRequests < 0 || preRequests > persons) errors.Add(new("preRequests", "Le nombre de pré-demandes va de 0 au nombre de personnes."));
             var siteIds = q["site"].Where(s => !string.IsNullOrWhiteSpace(s)).Select(s => s!).ToList();
             if (siteIds.Count > 200) errors.Add(new("site", "Indiquez 200 lieux au plus."));
+            var limit = ParseInt(q["limit"], "limit", 500, errors);
+            if (limit is < 1 or > 500) errors.Add(new("limit", "Le paramètre limit va de 1 à 500."));
+            var radius = q["radiusKm"].Count > 0 ? ParseInt(q["radiusKm"], "radiusKm", 0, errors) : (int?)null;
+            if (radius is < 1 or > 1000) errors.Add(new("radiusKm", "Le rayon (radiusKm) va de 1 à 1000 kilomètres."));
+            Nearby.Place? near = null;
+            if (q["near"].Count > 0)
+            {
+                switch (await places.RunAsync(q["near"].ToString(), ct))
+                {
+                    case Nearby.PlaceResult.Refused refused: errors.Add(refused.Error); break;
+                    case Nearby.PlaceResult.Found found: near = found.Place; break;
+                }
+            }
+            else if (radius is not null) errors.Add(new("near", "Un rayon (radiusKm) se mesure autour d'un lieu : indiquez aussi near (code postal ou commune)."));
             if (errors.Count > 0) return Problems.Validation(errors);
 
-            return await finder.RunAsync(new SlotQuery(siteIds, reason, persons, preRequests, from, to), ct) switch
+            var result = await finder.RunAsync(new SlotQuery(siteIds, reason, persons, preRequests, from, to, limit, near?.Point, radius), ct);
+            // How long the search took in the app, before the body travels (read by bench/ territory).
+            http.HttpContext.Response.Headers["Server-Timing"] = $"slots;dur={watch.Elapsed.TotalMilliseconds.ToString("0.0", CultureInfo.InvariantCulture)}";
+            return result switch
             {
                 SlotSearchResult.Found f => Results.Ok(new SlotsDto(f.Slots.Select(s => new SlotDto(
-                    s.Site.Id, FrenchDates.ToOffset(s.StartUtc, s.Site.TimeZone), FrenchDates.ToOffset(s.EndUtc, s.Site.TimeZone))).ToList())),
+                    s.Site.Id, FrenchDates.ToOffset(s.StartUtc, s.Site.TimeZone), FrenchDates.ToOffset(s.EndUtc, s.Site.TimeZone),
+                    s.DistanceKm is { } km ? Math.Round(km, 1) : null)).ToList())),
                 SlotSearchResult.Refused r => Problems.Validation([r.Error]),
                 _ => throw new InvalidOperationException(),
             };
-        }).WithSummary("Créneaux libres, du plus proche au plus lointain");
+        }).WithSummary("Créneaux libres, du plus proche au plus lointain (ou par jour puis par distance avec near)").WithSlotQueryParameters();
 
         api.MapPost("/appointments", async (HttpContext http, BookAppointment book, CancellationToken ct) =>
         {

@@ -8,7 +8,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Guichet.Web.Features.Appointments;
 
-public sealed class SlotsModel(GuichetDb db, FindSlots finder, TimeProvider clock) : PageModel
+public sealed class SlotsModel(GuichetDb db, FindSlots finder, Nearby.FindPlace places, TimeProvider clock) : PageModel
 {
     // Five days of choice, a dozen times per town hall and day: enough to choose, light enough to read.
     private const int ShownDays = 5;
@@ -21,8 +21,18 @@ public sealed class SlotsModel(GuichetDb db, FindSlots finder, TimeProvider cloc
     [BindProperty(SupportsGet = true, Name = "pre")] public string? PreText { get; set; }
     [BindProperty(SupportsGet = true)] public string? Site { get; set; }
     [BindProperty(SupportsGet = true, Name = "from")] public string? FromText { get; set; }
+    /// <summary>"Votre commune ou code postal": slots by day, then nearest town hall first.</summary>
+    [BindProperty(SupportsGet = true)] public string? Near { get; set; }
+    [BindProperty(SupportsGet = true, Name = "radius")] public string? RadiusText { get; set; }
+
+    /// <summary>The radius choices, in kilometres; empty is any distance.</summary>
+    public static readonly int[] Radii = [10, 20, 30, 50, 100];
+    public int? Radius { get; private set; }
+    public Nearby.Place? Place { get; private set; }
 
     public bool Pre => PreText == "1";
+    /// <summary>The filters stay on the page when only they were wrong (an unknown postcode), so the citizen can fix them.</summary>
+    public bool ShowFilters => Errors.All(e => e.Field is "near" or "radius");
     public int PersonCount { get; private set; } = 1;
     public DateOnly From { get; private set; }
     public List<FieldError> Errors { get; } = [];
@@ -50,16 +60,32 @@ public sealed class SlotsModel(GuichetDb db, FindSlots finder, TimeProvider cloc
         if (reason.Code is null) Errors.Add(new("reason", "Choisissez un motif de rendez-vous."));
         Sites = await db.Sites.AsNoTracking().Where(s => s.Active).OrderBy(s => s.Name).ToListAsync(ct);
         if (!string.IsNullOrEmpty(Site) && Sites.All(s => s.Id != Site)) Errors.Add(new("site", "Cette mairie n'existe pas."));
+        if (!string.IsNullOrEmpty(RadiusText))
+        {
+            if (int.TryParse(RadiusText, NumberStyles.None, CultureInfo.InvariantCulture, out var r) && Radii.Contains(r)) Radius = r;
+            else Errors.Add(new("radius", "Choisissez une distance dans la liste."));
+        }
+        if (!string.IsNullOrWhiteSpace(Near))
+        {
+            switch (await places.RunAsync(Near, ct))
+            {
+                case Nearby.PlaceResult.Found found: Place = found.Place; break;
+                case Nearby.PlaceResult.Refused refused: Errors.Add(refused.Error); break;
+            }
+        }
+        else if (Radius is not null) Errors.Add(new("near", "Pour chercher dans un rayon, indiquez votre commune ou votre code postal."));
         if (Errors.Count > 0)
         {
             Response.StatusCode = StatusCodes.Status400BadRequest;
             return Page();
         }
 
-        Summary = $"{reason.Name}, {PersonCount} personne{(PersonCount > 1 ? "s" : "")}{(Pre ? ", avec pré-demande" : "")}.";
+        Summary = $"{reason.Name}, {PersonCount} personne{(PersonCount > 1 ? "s" : "")}{(Pre ? ", avec pré-demande" : "")}"
+            + (Place is null ? "." : $", près de {Place.Label}{(Radius is { } km ? $" (à {km} km au plus)" : "")}.");
         var to = From.AddDays(SearchDays);
         var result = await finder.RunAsync(new SlotQuery(
-            string.IsNullOrEmpty(Site) ? [] : [Site], reason.Code!, PersonCount, Pre ? PersonCount : 0, From, to, SearchLimit), ct);
+            string.IsNullOrEmpty(Site) ? [] : [Site], reason.Code!, PersonCount, Pre ? PersonCount : 0, From, to, SearchLimit,
+            Place?.Point, Radius), ct);
         switch (result)
         {
             case SlotSearchResult.Refused r:
@@ -89,9 +115,15 @@ public sealed class SlotsModel(GuichetDb db, FindSlots finder, TimeProvider cloc
 
     public string DayAtSiteUrl(DateOnly day, string siteId) =>
         $"/rendez-vous/creneaux?reason={Uri.EscapeDataString(Reason ?? "")}&persons={PersonCount}&pre={(Pre ? 1 : 0)}"
-        + $"&site={Uri.EscapeDataString(siteId)}&from={day:yyyy-MM-dd}";
+        + $"&site={Uri.EscapeDataString(siteId)}&from={day:yyyy-MM-dd}{NearQuery}";
 
     public string PageUrl(DateOnly from) =>
         $"/rendez-vous/creneaux?reason={Uri.EscapeDataString(Reason ?? "")}&persons={PersonCount}&pre={(Pre ? 1 : 0)}"
-        + $"&site={Uri.EscapeDataString(Site ?? "")}&from={from:yyyy-MM-dd}";
+        + $"&site={Uri.EscapeDataString(Site ?? "")}&from={from:yyyy-MM-dd}{NearQuery}";
+
+    private string NearQuery => Place is null ? "" : $"&near={Uri.EscapeDataString(Near!.Trim())}{(Radius is { } r ? $"&radius={r}" : "")}";
+
+    /// <summary>"à 12 km" beside a town hall, when the citizen gave their commune.</summary>
+    public static string Distance(SiteSlot slot) =>
+        slot.DistanceKm is { } km ? $" — à {(km < 1 ? "moins d'1" : Math.Round(km).ToString(CultureInfo.InvariantCulture))} km" : "";
 }
