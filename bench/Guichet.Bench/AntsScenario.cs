@@ -117,8 +117,8 @@ public static class AntsScenario
     {
         for (var i = 0; i < warmUp; i++)
         {
-            await TimedGetAsync(client, path, ct);
-            await TimedGetAsync(client, "/health/live", ct);
+            await BenchHttp.TimedGetAsync(client, path, ct);
+            await BenchHttp.TimedGetAsync(client, "/health/live", ct);
         }
         var hub = new Latencies();
         var live = new Latencies();
@@ -130,15 +130,15 @@ public static class AntsScenario
             // Alternate which goes first, so neither always follows the other.
             if (i % 2 == 0)
             {
-                (var ms, last, var dur) = await TimedGetAsync(client, path, ct);
+                (var ms, last, var dur) = await BenchHttp.TimedGetAsync(client, path, ct);
                 hub.Add(ms);
                 if (dur is { } d) server.Add(d);
-                live.Add((await TimedGetAsync(client, "/health/live", ct)).Ms);
+                live.Add((await BenchHttp.TimedGetAsync(client, "/health/live", ct)).Ms);
             }
             else
             {
-                live.Add((await TimedGetAsync(client, "/health/live", ct)).Ms);
-                (var ms, last, var dur) = await TimedGetAsync(client, path, ct);
+                live.Add((await BenchHttp.TimedGetAsync(client, "/health/live", ct)).Ms);
+                (var ms, last, var dur) = await BenchHttp.TimedGetAsync(client, path, ct);
                 hub.Add(ms);
                 if (dur is { } d) server.Add(d);
             }
@@ -148,21 +148,6 @@ public static class AntsScenario
         return (hub, live, server, new Answer(points.Count, points.Sum(p => p.Value.GetArrayLength()), last.Length));
     }
 
-    private static async Task<(double Ms, byte[] Body, double? Server)> TimedGetAsync(HttpClient client, string path, CancellationToken ct)
-    {
-        var watch = Stopwatch.StartNew();
-        using var response = await client.GetAsync(path, ct);
-        var body = await response.Content.ReadAsByteArrayAsync(ct);
-        var ms = watch.Elapsed.TotalMilliseconds;
-        if (response.StatusCode != HttpStatusCode.OK)
-            throw new InvalidOperationException($"GET {path[..Math.Min(path.Length, 120)]}… answered {(int)response.StatusCode}: {System.Text.Encoding.UTF8.GetString(body)}");
-        double? server = null;
-        if (response.Headers.TryGetValues("Server-Timing", out var timings)
-            && timings.FirstOrDefault() is { } timing && timing.IndexOf("dur=", StringComparison.Ordinal) is var at and >= 0
-            && double.TryParse(timing[(at + 4)..].Split(',', ';')[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var dur))
-            server = dur;
-        return (ms, body, server);
-    }
 
     private sealed record Data(List<string> SiteIds, int Stations, int Positions, int Appointments, TimeSpan Elapsed);
 

@@ -91,8 +91,8 @@ public static class TerritoryScenario
     {
         for (var i = 0; i < warmUp; i++)
         {
-            await TimedGetAsync(client, path, ct);
-            await TimedGetAsync(client, "/health/live", ct);
+            await BenchHttp.TimedGetAsync(client, path, ct);
+            await BenchHttp.TimedGetAsync(client, "/health/live", ct);
         }
         var search = new Latencies();
         var live = new Latencies();
@@ -102,31 +102,16 @@ public static class TerritoryScenario
         for (var i = 0; i < requests && (i < 20 || clock.Elapsed < Budget); i++)
         {
             // Alternate which goes first, so neither always follows the other.
-            if (i % 2 == 1) live.Add((await TimedGetAsync(client, "/health/live", ct)).Ms);
-            (var ms, last, var dur) = await TimedGetAsync(client, path, ct);
+            if (i % 2 == 1) live.Add((await BenchHttp.TimedGetAsync(client, "/health/live", ct)).Ms);
+            (var ms, last, var dur) = await BenchHttp.TimedGetAsync(client, path, ct);
             search.Add(ms);
             if (dur is { } d) server.Add(d);
-            if (i % 2 == 0) live.Add((await TimedGetAsync(client, "/health/live", ct)).Ms);
+            if (i % 2 == 0) live.Add((await BenchHttp.TimedGetAsync(client, "/health/live", ct)).Ms);
         }
         using var doc = JsonDocument.Parse(last);
         return new Measure(search, live, server, doc.RootElement.GetProperty("slots").GetArrayLength());
     }
 
-    private static async Task<(double Ms, byte[] Body, double? Server)> TimedGetAsync(HttpClient client, string path, CancellationToken ct)
-    {
-        var watch = Stopwatch.StartNew();
-        using var response = await client.GetAsync(path, ct);
-        var body = await response.Content.ReadAsByteArrayAsync(ct);
-        var ms = watch.Elapsed.TotalMilliseconds;
-        if (response.StatusCode != HttpStatusCode.OK)
-            throw new InvalidOperationException($"GET {path} answered {(int)response.StatusCode}: {System.Text.Encoding.UTF8.GetString(body)}");
-        double? server = null;
-        if (response.Headers.TryGetValues("Server-Timing", out var timings)
-            && timings.FirstOrDefault() is { } timing && timing.IndexOf("dur=", StringComparison.Ordinal) is var at and >= 0
-            && double.TryParse(timing[(at + 4)..].Split(',', ';')[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var dur))
-            server = dur;
-        return (ms, body, server);
-    }
 
     private static System.Data.Common.DbParameter Parameter(System.Data.Common.DbCommand command, string name)
     {
