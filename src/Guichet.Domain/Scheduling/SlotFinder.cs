@@ -32,24 +32,38 @@ public static class SlotFinder
         if (length <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(length));
 
         var closed = station.ClosedPeriods;
+        var windows = new List<OpeningRule>(4);
         for (var day = from; day <= to; day = day.AddDays(1))
         {
             if (isClosed(day)) continue;
             // Several windows may apply on one day (morning and afternoon); sorted so slots come in order.
-            var windows = station.Rules
-                .Where(r => r.AppliesOn(day) && r.Accepts(reasonCode))
-                .OrderBy(r => r.Start);
+            windows.Clear();
+            foreach (var r in station.Rules)
+                if (r.AppliesOn(day) && r.Accepts(reasonCode)) windows.Add(r);
+            if (windows.Count == 0) continue;
+            if (windows.Count > 1) windows.Sort(static (a, b) => a.Start.CompareTo(b.Start));
             // Every candidate start of the day is numbered, taken or not, so the reserve holds the same ones whatever is booked.
             var index = -1;
             foreach (var rule in windows)
             {
+                var windowStart = day.ToDateTime(rule.Start);
                 var windowEnd = day.ToDateTime(rule.End);
-                for (var local = day.ToDateTime(rule.Start); local + length <= windowEnd; local += step)
+                // One offset for the whole window unless a clock change falls inside it: the usual case costs one
+                // time-zone look-up per window instead of two per candidate.
+                var offset = zone.GetUtcOffset(windowStart);
+                var steady = offset == zone.GetUtcOffset(windowEnd) && !zone.IsInvalidTime(windowStart) && !zone.IsAmbiguousTime(windowStart)
+                    && !zone.IsInvalidTime(windowEnd) && !zone.IsAmbiguousTime(windowEnd);
+                for (var local = windowStart; local + length <= windowEnd; local += step)
                 {
                     index++;
-                    // A local time that does not exist (spring DST gap) has no slot.
-                    if (zone.IsInvalidTime(local)) continue;
-                    var startUtc = TimeZoneInfo.ConvertTimeToUtc(local, zone);
+                    DateTime startUtc;
+                    if (steady) startUtc = DateTime.SpecifyKind(local - offset, DateTimeKind.Utc);
+                    else
+                    {
+                        // A local time that does not exist (spring DST gap) has no slot.
+                        if (zone.IsInvalidTime(local)) continue;
+                        startUtc = TimeZoneInfo.ConvertTimeToUtc(local, zone);
+                    }
                     if (startUtc < notBeforeUtc) continue;
                     if (withheld is not null && withheld.Withholds(index, startUtc, nowUtc)) continue;
                     var endUtc = startUtc + length;
@@ -78,7 +92,9 @@ public static class SlotFinder
 
     public static bool IsFree(IReadOnlySet<long> takenUnits, DateTime startUtc, DateTime endUtc)
     {
-        foreach (var unit in TimeUnits.Covering(startUtc, endUtc))
+        if (takenUnits.Count == 0) return true;
+        var last = TimeUnits.Of(endUtc - TimeSpan.FromTicks(1));
+        for (var unit = TimeUnits.Of(startUtc); unit <= last; unit++)
             if (takenUnits.Contains(unit)) return false;
         return true;
     }

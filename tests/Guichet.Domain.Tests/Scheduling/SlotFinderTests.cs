@@ -52,6 +52,38 @@ public sealed class SlotFinderTests
     }
 
     [Fact]
+    public void A_window_across_the_spring_clock_change_offers_no_start_in_the_missing_hour()
+    {
+        // Sunday 28 March 2027, Paris: 02:00 local jumps to 03:00 (01:00 UTC). An exceptional night opening 01:00–04:00.
+        var station = new StationPlanning("dr1", [Rule(DayOfWeek.Sunday, "01:00", "04:00")], new HashSet<long>());
+        var starts = Starts(station, "2027-03-28", "2027-03-28", step: 30, length: 30);
+        // 01:00 and 01:30 are UTC+1; 02:00 and 02:30 do not exist; 03:00 and 03:30 are UTC+2.
+        Assert.Equal([Utc("2027-03-28 00:00"), Utc("2027-03-28 00:30"), Utc("2027-03-28 01:00"), Utc("2027-03-28 01:30")], starts);
+    }
+
+    [Fact]
+    public void A_window_across_the_autumn_clock_change_counts_each_local_start_once_at_its_first_occurrence()
+    {
+        // Sunday 31 October 2027, Paris: 03:00 local goes back to 02:00 (01:00 UTC). A window 01:00–04:00.
+        var station = new StationPlanning("dr1", [Rule(DayOfWeek.Sunday, "01:00", "04:00")], new HashSet<long>());
+        var starts = Starts(station, "2027-10-31", "2027-10-31", step: 60, length: 60);
+        Assert.Equal(3, starts.Count);
+        Assert.Equal(Utc("2027-10-30 23:00"), starts[0]);   // 01:00 summer time (UTC+2)
+        Assert.Equal(Utc("2027-10-31 02:00"), starts[2]);   // 03:00 winter time (UTC+1)
+        Assert.Equal(starts.Distinct().Count(), starts.Count);
+    }
+
+    [Fact]
+    public void A_day_window_right_after_a_clock_change_uses_the_new_offset_throughout()
+    {
+        var station = new StationPlanning("dr1", [Rule(DayOfWeek.Sunday, "08:00", "12:00")], new HashSet<long>());
+        var starts = Starts(station, "2027-03-28", "2027-03-28");
+        Assert.Equal(16, starts.Count);
+        Assert.Equal(Utc("2027-03-28 06:00"), starts[0]);
+        Assert.Equal(Utc("2027-03-28 09:45"), starts[^1]);
+    }
+
+    [Fact]
     public void Overseas_sites_count_in_their_own_time_zone_and_holidays()
     {
         var station = new StationPlanning("dr1", [Rule(DayOfWeek.Monday, "08:00", "08:15"), Rule(DayOfWeek.Friday, "08:00", "08:15")], new HashSet<long>());
