@@ -83,11 +83,21 @@ public static class SlotFinder
         DateOnly from, DateOnly to, TimeSpan step, TimeSpan length, DateTime notBeforeUtc,
         UrgentReserve? withheld = null, DateTime nowUtc = default)
     {
-        var byStart = new SortedDictionary<DateTime, StationSlot>();
+        // Every station's slots, then one per start: the first station (in the given order) that offers it.
+        var all = new List<(StationSlot Slot, int Station)>();
+        var n = 0;
         foreach (var station in stations)
+        {
             foreach (var s in FreeSlots(station, reasonCode, isClosed, zone, from, to, step, length, notBeforeUtc, withheld, nowUtc))
-                byStart.TryAdd(s.Slot.StartUtc, s);
-        return byStart.Values.ToList();
+                all.Add((s, n));
+            n++;
+        }
+        if (n > 1)
+            all.Sort(static (a, b) => a.Slot.Slot.StartUtc != b.Slot.Slot.StartUtc ? a.Slot.Slot.StartUtc.CompareTo(b.Slot.Slot.StartUtc) : a.Station.CompareTo(b.Station));
+        var result = new List<StationSlot>(all.Count);
+        foreach (var (slot, _) in all)
+            if (result.Count == 0 || result[^1].Slot.StartUtc != slot.Slot.StartUtc) result.Add(slot);
+        return result;
     }
 
     public static bool IsFree(IReadOnlySet<long> takenUnits, DateTime startUtc, DateTime endUtc)

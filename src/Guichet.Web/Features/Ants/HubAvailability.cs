@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Guichet.Web.Features.Appointments;
@@ -66,12 +67,13 @@ public sealed class HubAvailability(FindSlots finder, TimeProvider clock, IMemor
         return answer;
     }
 
-    /// <summary>Free starts of each site, sorted, one per minute (several stations free at once are one slot for a citizen).</summary>
-    private async Task<Dictionary<string, SortedSet<DateTimeOffset>>> FindAsync(
+    /// <summary>Free starts of each site in its local time, sorted, one per minute (several stations free at once are one slot for a citizen).</summary>
+    private async Task<Dictionary<string, List<DateTimeOffset>>> FindAsync(
         IReadOnlyList<string> siteIds, string reason, int persons, DateOnly from, DateOnly to, CancellationToken ct)
     {
         // One search over all the sites: FindSlots loads their plannings together, window by window.
-        var found = siteIds.ToDictionary(id => id, _ => new SortedSet<DateTimeOffset>(), StringComparer.Ordinal);
+        var found = siteIds.ToDictionary(id => id, _ => new List<DateTimeOffset>(), StringComparer.Ordinal);
+        var zones = new Dictionary<string, TimeZoneInfo>(StringComparer.Ordinal);
         for (var chunk = from; chunk <= to; chunk = chunk.AddDays(ChunkDays))
         {
             var end = chunk.AddDays(ChunkDays - 1) < to ? chunk.AddDays(ChunkDays - 1) : to;
@@ -79,29 +81,56 @@ public sealed class HubAvailability(FindSlots finder, TimeProvider clock, IMemor
             // A refusal here means no site of the list offers the motif or that many persons: no slots, not an error.
             if (result is not SlotSearchResult.Found f) break;
             foreach (var s in f.Slots)
-                found[s.Site.Id].Add(FrenchDates.ToOffset(s.StartUtc, s.Site.TimeZone));
+            {
+                if (!zones.TryGetValue(s.Site.TimeZone, out var zone)) zones[s.Site.TimeZone] = zone = TimeZoneInfo.FindSystemTimeZoneById(s.Site.TimeZone);
+                var list = found[s.Site.Id];
+                var local = new DateTimeOffset(s.StartUtc).ToOffset(zone.GetUtcOffset(s.StartUtc));
+                // FindSlots answers earliest first and chunks follow each other: a start at or before the last is a repeat.
+                if (list.Count == 0 || list[^1].UtcDateTime < s.StartUtc) list.Add(local);
+            }
         }
         return found;
     }
 
-    // The answer goes to the hub as application/json, never into a page: '&' and '+' in URLs need no \u escapes.
-    private static readonly JsonWriterOptions Writer = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
-    private static byte[] Serialise(SortedSet<DateTimeOffset> starts, string callbackPrefix)
+    /// <summary>
+    /// The array the hub reads, written straight as UTF-8: each entry is ASCII made of digits and the callback prefix,
+    /// JSON-escaped once, so a site with thousands of slots costs no string per slot.
+    /// </summary>
+    private static byte[] Serialise(List<DateTimeOffset> starts, string callbackPrefix)
     {
-        var buffer = new ArrayBufferWriter<byte>(64 + starts.Count * (callbackPrefix.Length + 80));
-        using (var json = new Utf8JsonWriter(buffer, Writer))
+        // The answer goes to the hub as application/json, never into a page: '&' and '+' in URLs need no \u escapes.
+        var prefix = Encoding.UTF8.GetBytes(JsonEncodedText.Encode(callbackPrefix, JavaScriptEncoder.UnsafeRelaxedJsonEscaping).Value);
+        var buffer = new ArrayBufferWriter<byte>(2 + starts.Count * (prefix.Length + 80));
+        buffer.Write("["u8);
+        Span<byte> date = stackalloc byte[32];
+        Span<byte> url = stackalloc byte[96];
+        for (var i = 0; i < starts.Count; i++)
         {
-            json.WriteStartArray();
-            foreach (var local in starts)
+            var local = starts[i];
+            if (i > 0) buffer.Write(","u8);
+            buffer.Write("{\"datetime\":\""u8);
+            // The hub's quirk: the wall-clock time with a Z (HubApi.WallClockZ).
+            local.TryFormat(date, out var n, "yyyy-MM-dd'T'HH:mm'Z'", CultureInfo.InvariantCulture);
+            buffer.Write(date[..n]);
+            buffer.Write("\",\"callback_url\":\""u8);
+            buffer.Write(prefix);
+            // The start as yyyy-MM-ddTHH:mm:ss+hh:mm, URL-escaped: ':' is %3A and '+' is %2B, the rest is digits and '-'.
+            local.TryFormat(date, out n, "yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture);
+            var escaped = 0;
+            foreach (var b in date[..n])
             {
-                json.WriteStartObject();
-                json.WriteString("datetime", HubApi.WallClockZ(local));
-                json.WriteString("callback_url", callbackPrefix + Uri.EscapeDataString(local.ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture)));
-                json.WriteEndObject();
+                if (b is (byte)':' or (byte)'+')
+                {
+                    url[escaped++] = (byte)'%';
+                    url[escaped++] = (byte)(b == (byte)':' ? '3' : '2');
+                    url[escaped++] = (byte)(b == (byte)':' ? 'A' : 'B');
+                }
+                else url[escaped++] = b;
             }
-            json.WriteEndArray();
+            buffer.Write(url[..escaped]);
+            buffer.Write("\"}"u8);
         }
+        buffer.Write("]"u8);
         return buffer.WrittenSpan.ToArray();
     }
 
