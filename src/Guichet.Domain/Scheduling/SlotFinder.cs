@@ -83,21 +83,28 @@ public static class SlotFinder
         DateOnly from, DateOnly to, TimeSpan step, TimeSpan length, DateTime notBeforeUtc,
         UrgentReserve? withheld = null, DateTime nowUtc = default)
     {
-        // Every station's slots, then one per start: the first station (in the given order) that offers it.
-        var all = new List<(StationSlot Slot, int Station)>();
-        var n = 0;
+        // Each station's slots come sorted: merge them, one per start, the first station (in the given order) winning a tie.
+        var lists = new List<List<StationSlot>>();
         foreach (var station in stations)
         {
-            foreach (var s in FreeSlots(station, reasonCode, isClosed, zone, from, to, step, length, notBeforeUtc, withheld, nowUtc))
-                all.Add((s, n));
-            n++;
+            List<StationSlot> mine = [.. FreeSlots(station, reasonCode, isClosed, zone, from, to, step, length, notBeforeUtc, withheld, nowUtc)];
+            // Overlapping windows on one station (an administrator's slip) yield starts out of order: sort those (stable).
+            for (var i = 1; i < mine.Count; i++)
+                if (mine[i].Slot.StartUtc < mine[i - 1].Slot.StartUtc) { mine = [.. mine.OrderBy(s => s.Slot.StartUtc)]; break; }
+            lists.Add(mine);
         }
-        if (n > 1)
-            all.Sort(static (a, b) => a.Slot.Slot.StartUtc != b.Slot.Slot.StartUtc ? a.Slot.Slot.StartUtc.CompareTo(b.Slot.Slot.StartUtc) : a.Station.CompareTo(b.Station));
-        var result = new List<StationSlot>(all.Count);
-        foreach (var (slot, _) in all)
+        if (lists.Count == 1) return lists[0];
+        var result = new List<StationSlot>(lists.Count == 0 ? 0 : lists.Max(l => l.Count));
+        var next = new int[lists.Count];
+        while (true)
+        {
+            var best = -1;
+            for (var i = 0; i < lists.Count; i++)
+                if (next[i] < lists[i].Count && (best < 0 || lists[i][next[i]].Slot.StartUtc < lists[best][next[best]].Slot.StartUtc)) best = i;
+            if (best < 0) return result;
+            var slot = lists[best][next[best]++];
             if (result.Count == 0 || result[^1].Slot.StartUtc != slot.Slot.StartUtc) result.Add(slot);
-        return result;
+        }
     }
 
     public static bool IsFree(IReadOnlySet<long> takenUnits, DateTime startUtc, DateTime endUtc)

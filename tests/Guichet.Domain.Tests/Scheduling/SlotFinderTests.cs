@@ -200,4 +200,20 @@ public sealed class SlotFinderTests
         Assert.Equal(4, site.Count);
         Assert.All(site, s => Assert.Equal("dr2", s.StationId));
     }
+
+    [Fact]
+    public void A_site_offers_each_start_once_in_order_and_the_first_station_that_has_it_takes_it()
+    {
+        // dr1 opens 9:00–10:00 with 9:15 booked; dr2 opens 9:30–10:30; dr3 has overlapping windows 9:00–9:30 and 9:00–10:00.
+        var taken = TimeUnits.Covering(Utc("2026-12-01 08:15"), Utc("2026-12-01 08:30")).ToHashSet();
+        var dr1 = new StationPlanning("dr1", [Rule(DayOfWeek.Tuesday, "09:00", "10:00")], taken);
+        var dr2 = new StationPlanning("dr2", [Rule(DayOfWeek.Tuesday, "09:30", "10:30")], new HashSet<long>());
+        var dr3 = new StationPlanning("dr3", [Rule(DayOfWeek.Tuesday, "09:00", "10:00"), Rule(DayOfWeek.Tuesday, "09:00", "09:30")], new HashSet<long>());
+        var site = SlotFinder.FreeSlots([dr1, dr2, dr3], "CNI", HolidayCalendar.Metropolitan.IsHoliday, Paris,
+            DateOnly.Parse("2026-12-01"), DateOnly.Parse("2026-12-01"), TimeSpan.FromMinutes(15), TimeSpan.FromMinutes(15), DateTime.MinValue);
+        Assert.Equal(
+            [("dr1", Utc("2026-12-01 08:00")), ("dr3", Utc("2026-12-01 08:15")), ("dr1", Utc("2026-12-01 08:30")), ("dr1", Utc("2026-12-01 08:45")),
+             ("dr2", Utc("2026-12-01 09:00")), ("dr2", Utc("2026-12-01 09:15"))],
+            site.Select(s => (s.StationId, s.Slot.StartUtc)).ToList());
+    }
 }
