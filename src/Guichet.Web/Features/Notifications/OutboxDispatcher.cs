@@ -74,6 +74,7 @@ public sealed class OutboxDispatcher(
         var attachments = scope.ServiceProvider.GetRequiredService<MessageAttachments>();
         var senders = claimed.Count == 0 ? [] : await db.Organisations.AsNoTracking().Where(o => organisationIds.Contains(o.Id))
             .ToDictionaryAsync(o => o.Id, o => o.Name, ct);
+        var heldBack = new HashSet<(string?, MessageChannel)>();
         for (var i = 0; i < claimed.Count; i++)
         {
             if (ct.IsCancellationRequested)
@@ -82,7 +83,16 @@ public sealed class OutboxDispatcher(
                 await ReleaseAsync(db, claimed.Skip(i).Select(m => m.Id).ToList(), token);
                 break;
             }
-            await DeliverAsync(db, claimed[i], senders.GetValueOrDefault(claimed[i].OrganisationId, "Guichet"), token, attachments, ct);
+            var message = claimed[i];
+            var thread = (message.AppointmentId, message.Channel);
+            if (message.AppointmentId is not null && heldBack.Contains(thread))
+            {
+                // An earlier message to the same citizen about the same appointment did not leave: this one must not overtake it.
+                await ReleaseAsync(db, [message.Id], token);
+                continue;
+            }
+            if (!await DeliverAsync(db, message, senders.GetValueOrDefault(message.OrganisationId, "Guichet"), token, attachments, ct))
+                heldBack.Add(thread);
         }
         return claimed.Count;
     }
@@ -93,21 +103,39 @@ public sealed class OutboxDispatcher(
         var sql = db.Database.IsNpgsql()
             ? """
               UPDATE outbox_messages SET status = 'Claimed', claim_token = {0}, lease_until_utc = {1}
-              WHERE id IN (SELECT id FROM outbox_messages WHERE status = 'Pending' AND next_attempt_utc <= {2}
-                           ORDER BY next_attempt_utc, id LIMIT {3} FOR UPDATE SKIP LOCKED)
+              WHERE id IN (SELECT o.id FROM outbox_messages o WHERE o.status = 'Pending' AND o.next_attempt_utc <= {2}
+                           AND NOT EXISTS (
+              """ + EarlierUnsent + """
+                           ) ORDER BY o.scheduled_utc, o.created_utc, o.id LIMIT {3} FOR UPDATE SKIP LOCKED)
               """
             : """
               UPDATE outbox_messages SET status = 'Claimed', claim_token = {0}, lease_until_utc = {1}
-              WHERE id IN (SELECT id FROM outbox_messages WHERE status = 'Pending' AND next_attempt_utc <= {2}
-                           ORDER BY next_attempt_utc, id LIMIT {3})
+              WHERE id IN (SELECT o.id FROM outbox_messages o WHERE o.status = 'Pending' AND o.next_attempt_utc <= {2}
+                           AND NOT EXISTS (
+              """ + EarlierUnsent + """
+                           ) ORDER BY o.scheduled_utc, o.created_utc, o.id LIMIT {3})
               """;
         var count = await db.Database.ExecuteSqlRawAsync(sql, [token, lease, now, options.BatchSize], ct);
         if (count == 0) return [];
         return await db.Set<OutboxMessage>().AsNoTracking().Where(m => m.ClaimToken == token)
-            .OrderBy(m => m.NextAttemptUtc).ThenBy(m => m.Id).ToListAsync(ct);
+            .OrderBy(m => m.ScheduledUtc).ThenBy(m => m.CreatedUtc).ThenBy(m => m.Id).ToListAsync(ct);
     }
 
-    private async Task DeliverAsync(GuichetDb db, OutboxMessage message, string sender, string token, MessageAttachments attachments, CancellationToken ct)
+    /// <summary>
+    /// Messages about one appointment on one channel leave in the order they were meant to (the confirmation before the
+    /// move, the move before the cancellation), whatever the retries did to their next attempts: a message is not
+    /// claimed while one scheduled before it is still waiting for a later retry, or being sent by another run. One
+    /// due now is no obstacle: it is claimed in the same batch and comes first.
+    /// </summary>
+    private const string EarlierUnsent = """
+                             SELECT 1 FROM outbox_messages e
+                             WHERE e.appointment_id = o.appointment_id AND e.channel = o.channel AND e.id <> o.id
+                               AND (e.scheduled_utc < o.scheduled_utc OR (e.scheduled_utc = o.scheduled_utc
+                                    AND (e.created_utc < o.created_utc OR (e.created_utc = o.created_utc AND e.id < o.id))))
+                               AND (e.status IN ('Claimed', 'Sending') OR (e.status = 'Pending' AND e.next_attempt_utc > {2}))
+              """;
+
+    private async Task<bool> DeliverAsync(GuichetDb db, OutboxMessage message, string sender, string token, MessageAttachments attachments, CancellationToken ct)
     {
         // The point after which the outcome may be unknown, recorded before the provider hears of the message.
         // Each message gets its own lease here, so a slow batch never makes a live send look interrupted.
@@ -117,7 +145,7 @@ public sealed class OutboxDispatcher(
                 .SetProperty(m => m.Status, MessageStatus.Sending)
                 .SetProperty(m => m.Attempts, m => m.Attempts + 1)
                 .SetProperty(m => m.LeaseUntilUtc, clock.GetUtcNow().UtcDateTime + options.Lease), ct);
-        if (begun == 0) return;   // our claim ran out and the message went back to the queue
+        if (begun == 0) return false;   // our claim ran out and the message went back to the queue
         message.Attempts++;
         SmsAccepted? receipt;
         try
@@ -136,7 +164,7 @@ public sealed class OutboxDispatcher(
                 .SetProperty(m => m.LeaseUntilUtc, (DateTime?)null), CancellationToken.None);
             log.LogWarning("Outbox message {MessageId} ({Kind}) not sent, attempt {Attempt}: {Reason}; {Outcome}",
                 message.Id, message.Kind, message.Attempts, e.Message, final ? "given up" : $"next attempt at {next:O}");
-            return;
+            return false;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -144,7 +172,7 @@ public sealed class OutboxDispatcher(
             // The exception's text may quote the server's answer, which can hold the address: log its type only.
             log.LogError("Outbox message {MessageId} ({Kind}): outcome unknown after {Error}, left for its lease to expire",
                 message.Id, message.Kind, e.GetType().Name);
-            return;
+            return false;
         }
         // Recorded even when stopping: the provider has the message, forgetting that would send it again.
         var (reference, segments, delivery) = (receipt?.ProviderId, receipt?.Segments, receipt is null ? (SmsDeliveryStatus?)null : SmsDeliveryStatus.Accepted);
@@ -158,6 +186,7 @@ public sealed class OutboxDispatcher(
             .SetProperty(m => m.ClaimToken, (string?)null)
             .SetProperty(m => m.LeaseUntilUtc, (DateTime?)null), CancellationToken.None);
         log.LogInformation("Outbox message {MessageId} ({Kind}) sent for appointment {AppointmentId}", message.Id, message.Kind, message.AppointmentId);
+        return true;
     }
 
     /// <summary>Sends one message; an SMS returns the provider's id and segments, an e-mail keeps its Message-ID.</summary>
