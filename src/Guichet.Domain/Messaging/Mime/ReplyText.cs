@@ -1,0 +1,105 @@
+using System.Text.RegularExpressions;
+
+namespace Guichet.Domain.Messaging.Mime;
+
+/// <summary>
+/// Keeps what a citizen wrote in a reply and drops the previous message their mail client quoted:
+/// lines starting with "&gt;", the attribution line before them ("Le lun. 30 nov. 2026 à 08:15, … a écrit :",
+/// "On … wrote:", also when the client wrapped it over two lines), and everything from a separator of a client that
+/// does not quote: "-----Original Message-----", "-----Message d'origine-----", "-------- Message original --------",
+/// Outlook's "De : … / Envoyé : … / À : … / Objet : …" block (French or English, after a "_____" line or not).
+/// Forwarded messages ("Message transféré", "Forwarded message") are kept: they are what the citizen is sending.
+/// The signature is kept (it often carries the citizen's contact details).
+/// </summary>
+public static class ReplyText
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromMilliseconds(200);
+
+    private static readonly Regex Attribution = new(
+        @"^\s*(le\s.{0,200}\sa\s+[ée]crit\s*:|on\s.{0,200}\swrote\s*:|.{0,200}\sa\s+[ée]crit\s*:\s*$|.{0,200}\swrote:\s*$|am\s.{0,200}\sschrieb\s.{0,100}:)\s*$",
+        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, Timeout);
+
+    private static readonly Regex Separator = new(
+        @"^\s*(-{2,}\s*(original message|message d['’]origine|message original|mensaje original|urspr[üu]ngliche nachricht)\s*-{2,}|_{10,})\s*$",
+        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, Timeout);
+
+    private static readonly Regex HeaderFrom = new(@"^\s*\*?(de|from|exp[ée]diteur)\s*\*?\s*:\s*\S", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, Timeout);
+    private static readonly Regex HeaderOther = new(
+        @"^\s*\*?(envoy[ée]|sent|date|[àa]|to|objet|subject|cc)\s*\*?\s*:", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, Timeout);
+
+    /// <summary>The new text of a reply, trimmed; "" when the message held nothing but quotation.</summary>
+    public static string Extract(string? text)
+    {
+        if (string.IsNullOrEmpty(text)) return "";
+        var lines = text.Replace("\r\n", "\n").Replace('\r', '\n').Split('\n');
+        var cut = lines.Length;
+        for (int i = 0; i < lines.Length; i++)
+        {
+            var line = lines[i];
+            if (line.Length > 1000) continue;
+            if (Separator.IsMatch(line)) { cut = i; break; }
+            if (HeaderFrom.IsMatch(line) && IsHeaderBlock(lines, i)) { cut = i; break; }
+            // An attribution not followed by quoted lines: a client that appends the old message unquoted.
+            if (IsAttribution(lines, i, out var span) && !FollowedByQuote(lines, i + span)) { cut = i; break; }
+        }
+
+        var kept = new List<string>();
+        for (int i = 0; i < cut; i++)
+        {
+            var line = lines[i];
+            if (line.TrimStart().StartsWith('>')) continue;
+            if (line.Length <= 1000 && IsAttribution(lines, i, out var span) && FollowedByQuote(lines, i + span))
+            {
+                i += span - 1;
+                continue;
+            }
+            kept.Add(line.TrimEnd());
+        }
+
+        // Collapse runs of blank lines and trim the ends.
+        var result = new List<string>();
+        foreach (var line in kept)
+        {
+            if (line.Length == 0 && (result.Count == 0 || result[^1].Length == 0)) continue;
+            result.Add(line);
+        }
+        while (result.Count > 0 && result[^1].Length == 0) result.RemoveAt(result.Count - 1);
+        return string.Join("\n", result);
+    }
+
+    /// <summary>The attribution on one line, or wrapped over two; <paramref name="span"/> is its number of lines.</summary>
+    private static bool IsAttribution(string[] lines, int i, out int span)
+    {
+        span = 1;
+        var line = lines[i];
+        if (line.TrimStart().StartsWith('>')) return false;
+        if (Attribution.IsMatch(line)) return true;
+        if (i + 1 < lines.Length && line.Length < 200 && lines[i + 1].Length < 200
+            && (line.TrimStart().StartsWith("Le ", StringComparison.OrdinalIgnoreCase) || line.TrimStart().StartsWith("On ", StringComparison.OrdinalIgnoreCase))
+            && Attribution.IsMatch(line.TrimEnd() + " " + lines[i + 1].Trim()))
+        {
+            span = 2;
+            return true;
+        }
+        return false;
+    }
+
+    private static bool FollowedByQuote(string[] lines, int from)
+    {
+        for (int k = from; k < lines.Length; k++)
+        {
+            if (lines[k].Trim().Length == 0) continue;
+            return lines[k].TrimStart().StartsWith('>');
+        }
+        return false;
+    }
+
+    /// <summary>"De :" followed, within the next four lines, by at least two of Envoyé / À / Objet (or English).</summary>
+    private static bool IsHeaderBlock(string[] lines, int i)
+    {
+        int found = 0;
+        for (int k = i + 1; k < lines.Length && k <= i + 5; k++)
+            if (lines[k].Length < 1000 && HeaderOther.IsMatch(lines[k])) found++;
+        return found >= 2;
+    }
+}
