@@ -37,8 +37,8 @@ public sealed record BounceReport(IReadOnlyList<BounceRecipient> Recipients, str
 /// <summary>
 /// Tells person-written mail from automatic mail so that loops cannot start (RFC 3834, RFC 3464, RFC 2919/2369).
 /// Checked in order: delivery reports and MAILER-DAEMON/postmaster senders (bounce); Auto-Submitted other than "no",
-/// X-Autoreply, X-Autorespond, Precedence auto_reply/bulk/junk (auto-reply); List-Id, List-Unsubscribe, Precedence
-/// list (list); out-of-office subjects in French and English (auto-reply, a secondary signal); a null return path
+/// X-Autoreply, X-Autorespond (auto-reply); List-Id, List-Unsubscribe, Precedence list (list); Precedence
+/// auto_reply/bulk/junk (auto-reply); out-of-office subjects in French and English (auto-reply, a secondary signal); a null return path
 /// "&lt;&gt;" left after all that (bounce, non-standard).
 /// </summary>
 public static class InboundClassifier
@@ -80,13 +80,12 @@ public static class InboundClassifier
         foreach (var name in new[] { "X-Autoreply", "X-Autorespond", "X-Autoresponder", "X-Auto-Response" })
             if (h[name] is { } v && !v.Trim().Equals("no", StringComparison.OrdinalIgnoreCase))
                 return new(InboundKind.AutoReply, $"{name} present");
-        var precedence = (h["Precedence"] ?? "").Trim().ToLowerInvariant();
-        if (precedence is "auto_reply" or "auto-reply" or "bulk" or "junk")
-            return new(InboundKind.AutoReply, $"Precedence: {precedence}");
-
         if (h.Contains("List-Id")) return new(InboundKind.MailingList, "List-Id present");
         if (h.Contains("List-Unsubscribe")) return new(InboundKind.MailingList, "List-Unsubscribe present");
+        var precedence = (h["Precedence"] ?? "").Trim().ToLowerInvariant();
         if (precedence == "list") return new(InboundKind.MailingList, "Precedence: list");
+        if (precedence is "auto_reply" or "auto-reply" or "bulk" or "junk")
+            return new(InboundKind.AutoReply, $"Precedence: {precedence}");
 
         var subject = (message.Subject ?? "").Trim().ToLowerInvariant();
         foreach (var s in AutoReplySubjects)

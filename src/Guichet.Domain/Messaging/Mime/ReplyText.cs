@@ -15,8 +15,10 @@ public static class ReplyText
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMilliseconds(200);
 
+    // Starts with "Le"/"On"/"Am" (Gmail, Apple Mail, Thunderbird) or names an address in brackets, so a citizen's own
+    // "mon voisin a écrit :" is not mistaken for one.
     private static readonly Regex Attribution = new(
-        @"^\s*(le\s.{0,200}\sa\s+[ée]crit\s*:|on\s.{0,200}\swrote\s*:|.{0,200}\sa\s+[ée]crit\s*:\s*$|.{0,200}\swrote:\s*$|am\s.{0,200}\sschrieb\s.{0,100}:)\s*$",
+        @"^\s*((le|on)\s.{0,250}\s(a\s+[ée]crit|wrote)|am\s.{0,250}\sschrieb.{0,80}|.{0,150}<[^<>\s]+@[^<>\s]+>\s*(a\s+[ée]crit|wrote))\s*:\s*$",
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, Timeout);
 
     private static readonly Regex Separator = new(
@@ -26,6 +28,12 @@ public static class ReplyText
     private static readonly Regex HeaderFrom = new(@"^\s*\*?(de|from|exp[ée]diteur)\s*\*?\s*:\s*\S", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, Timeout);
     private static readonly Regex HeaderOther = new(
         @"^\s*\*?(envoy[ée]|sent|date|[àa]|to|objet|subject|cc)\s*\*?\s*:", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, Timeout);
+
+    private static bool Matches(Regex regex, string line)
+    {
+        try { return regex.IsMatch(line); }
+        catch (RegexMatchTimeoutException) { return false; }   // a pathological line is simply not a marker
+    }
 
     /// <summary>The new text of a reply, trimmed; "" when the message held nothing but quotation.</summary>
     public static string Extract(string? text)
@@ -37,8 +45,8 @@ public static class ReplyText
         {
             var line = lines[i];
             if (line.Length > 1000) continue;
-            if (Separator.IsMatch(line)) { cut = i; break; }
-            if (HeaderFrom.IsMatch(line) && IsHeaderBlock(lines, i)) { cut = i; break; }
+            if (Matches(Separator, line)) { cut = i; break; }
+            if (Matches(HeaderFrom, line) && IsHeaderBlock(lines, i)) { cut = i; break; }
             // An attribution not followed by quoted lines: a client that appends the old message unquoted.
             if (IsAttribution(lines, i, out var span) && !FollowedByQuote(lines, i + span)) { cut = i; break; }
         }
@@ -73,10 +81,10 @@ public static class ReplyText
         span = 1;
         var line = lines[i];
         if (line.TrimStart().StartsWith('>')) return false;
-        if (Attribution.IsMatch(line)) return true;
+        if (Matches(Attribution, line)) return true;
         if (i + 1 < lines.Length && line.Length < 200 && lines[i + 1].Length < 200
             && (line.TrimStart().StartsWith("Le ", StringComparison.OrdinalIgnoreCase) || line.TrimStart().StartsWith("On ", StringComparison.OrdinalIgnoreCase))
-            && Attribution.IsMatch(line.TrimEnd() + " " + lines[i + 1].Trim()))
+            && Matches(Attribution, line.TrimEnd() + " " + lines[i + 1].Trim()))
         {
             span = 2;
             return true;
@@ -99,7 +107,7 @@ public static class ReplyText
     {
         int found = 0;
         for (int k = i + 1; k < lines.Length && k <= i + 5; k++)
-            if (lines[k].Length < 1000 && HeaderOther.IsMatch(lines[k])) found++;
+            if (lines[k].Length < 1000 && Matches(HeaderOther, lines[k])) found++;
         return found >= 2;
     }
 }
