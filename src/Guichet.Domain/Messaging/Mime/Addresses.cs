@@ -48,7 +48,8 @@ public static class AddressList
                 address = bare.ToString();
                 name = comment;
                 // "Jean Dupont" with no address at all, or a quoted local part only: nothing to deliver to.
-                if (quotedSeen && !address.Contains('@')) address = "";
+                if ((quotedSeen || phrase.Count > 1) && !address.Contains('@')) address = "";
+                if (address.Any(char.IsWhiteSpace)) address = "";   // an unclosed quote swallowed the rest
             }
             address = address.Trim();
             if (address.Length > 0)
