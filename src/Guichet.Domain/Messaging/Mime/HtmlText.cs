@@ -16,8 +16,11 @@ public static class HtmlText
 
     private static readonly HashSet<string> Dropped = ["script", "style", "head", "template", "noscript", "xml"];
 
+    private const char PreMark = '\u0001';
+
     public static string ToText(string html)
     {
+        if (html.Contains(PreMark)) html = html.Replace(PreMark.ToString(), "");
         var sb = new StringBuilder(html.Length);
         var text = new StringBuilder();
         int i = 0, pre = 0;
@@ -27,7 +30,8 @@ public static class HtmlText
             if (text.Length == 0) return;
             var decoded = WebUtility.HtmlDecode(text.ToString());
             text.Clear();
-            if (pre > 0) { sb.Append(decoded.Replace("\r\n", "\n")); return; }
+            // Lines inside <pre> are marked so the final trim keeps their indentation.
+            if (pre > 0) { sb.Append(decoded.Replace("\r\n", "\n").Replace("\n", "\n" + PreMark)); return; }
             foreach (var ch in decoded)
             {
                 var c = ch == '\u00A0' ? ' ' : ch;
@@ -77,7 +81,7 @@ public static class HtmlText
                 continue;
             }
             if (name == "br") { while (sb.Length > 0 && sb[^1] == ' ') sb.Length--; sb.Append('\n'); continue; }
-            if (name == "pre") { Break(1); pre = Math.Max(0, pre + (closing ? -1 : 1)); continue; }
+            if (name == "pre") { Break(1); pre = Math.Max(0, pre + (closing ? -1 : 1)); if (pre > 0) sb.Append(PreMark); continue; }
             if (name is "td" or "th" && !closing && sb.Length > 0 && sb[^1] != '\n') { sb.Append('\t'); continue; }
             if (name == "li" && !closing) { Break(1); sb.Append("- "); continue; }
             if (BlockTags.Contains(name)) Break(name is "p" or "h1" or "h2" or "h3" or "blockquote" or "table" ? 2 : 1);
@@ -90,7 +94,7 @@ public static class HtmlText
         int blank = 0;
         foreach (var raw in lines)
         {
-            var line = pre > 0 ? raw.TrimEnd() : raw.Trim(' ', '\t');
+            var line = raw.StartsWith(PreMark) ? raw.TrimStart(PreMark).TrimEnd() : raw.Trim(' ', '\t').Replace(PreMark.ToString(), "");
             if (line.Length == 0) { if (result.Length > 0 && ++blank == 1) result.Append('\n'); continue; }
             blank = 0;
             result.Append(line).Append('\n');
