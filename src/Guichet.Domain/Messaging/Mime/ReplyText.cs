@@ -25,6 +25,10 @@ public static class ReplyText
         @"^\s*(-{2,}\s*(original message|message d['’]origine|message original|mensaje original|urspr[üu]ngliche nachricht)\s*-{2,}|_{10,})\s*$",
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, Timeout);
 
+    private static readonly Regex Forward = new(
+        @"^\s*(-{2,}\s*(forwarded message|message transf[ée]r[ée]|mensaje reenviado|weitergeleitete nachricht)\b.*|(d[ée]but du message r[ée]exp[ée]di[ée]|begin forwarded message)\s*:)\s*$",
+        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, Timeout);
+
     private static readonly Regex HeaderFrom = new(@"^\s*\*?(de|from|exp[ée]diteur)\s*\*?\s*:\s*\S", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, Timeout);
     private static readonly Regex HeaderOther = new(
         @"^\s*\*?(envoy[ée]|sent|date|[àa]|to|objet|subject|cc)\s*\*?\s*:", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, Timeout);
@@ -45,6 +49,7 @@ public static class ReplyText
         {
             var line = lines[i];
             if (line.Length > 1000) continue;
+            if (Matches(Forward, line)) break;   // what follows is forwarded content: keep it whole
             if (Matches(Separator, line)) { cut = i; break; }
             if (Matches(HeaderFrom, line) && IsHeaderBlock(lines, i)) { cut = i; break; }
             // An attribution not followed by quoted lines: a client that appends the old message unquoted.
