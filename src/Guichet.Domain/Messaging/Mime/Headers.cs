@@ -133,7 +133,7 @@ public sealed class HeaderParameters
             {
                 var key = bare[..star];
                 if (!sections.TryGetValue(key, out var list)) sections[key] = list = [];
-                list.TryAdd(n, (value, encoded && !quoted));
+                list.TryAdd(n, (value, encoded));   // some clients quote extended values: decode them all the same
                 continue;
             }
             if (encoded)

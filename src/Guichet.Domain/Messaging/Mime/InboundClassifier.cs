@@ -36,7 +36,8 @@ public sealed record BounceReport(IReadOnlyList<BounceRecipient> Recipients, str
 
 /// <summary>
 /// Tells person-written mail from automatic mail so that loops cannot start (RFC 3834, RFC 3464, RFC 2919/2369).
-/// Checked in order: delivery reports and MAILER-DAEMON/postmaster senders (bounce); Auto-Submitted other than "no",
+/// Checked in order: delivery reports (bounce); other reports such as read receipts (auto-reply); MAILER-DAEMON and
+/// postmaster senders (bounce); Auto-Submitted other than "no",
 /// X-Autoreply, X-Autorespond (auto-reply); List-Id, List-Unsubscribe, Precedence list (list); Precedence
 /// auto_reply/bulk/junk (auto-reply); out-of-office subjects in French and English (auto-reply, a secondary signal); a null return path
 /// "&lt;&gt;" left after all that (bounce, non-standard).
@@ -70,6 +71,12 @@ public static class InboundClassifier
             return new(InboundKind.Bounce, "multipart/report; report-type=delivery-status", ReadBounce(message));
         if (body.Descendants().Any(e => e.MediaType is "message/delivery-status" or "message/global-delivery-status"))
             return new(InboundKind.Bounce, "message/delivery-status part", ReadBounce(message));
+
+        // Read receipts (disposition-notification), abuse feedback (feedback-report) and other machine reports.
+        if (body.MediaType == "multipart/report")
+            return new(InboundKind.AutoReply, $"multipart/report; report-type={Short(body.ContentTypeHeader["report-type"] ?? "")}");
+        if (body.Descendants().Any(e => e.MediaType is "message/disposition-notification" or "message/feedback-report"))
+            return new(InboundKind.AutoReply, "machine report part");
 
         var from = message.From.FirstOrDefault()?.LocalPart ?? message.Sender?.LocalPart ?? "";
         if (from.Equals("mailer-daemon", StringComparison.OrdinalIgnoreCase) || from.Equals("postmaster", StringComparison.OrdinalIgnoreCase))

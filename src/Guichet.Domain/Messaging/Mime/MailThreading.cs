@@ -69,6 +69,22 @@ public static class MailThreading
         message.DeliveredTo.Concat(message.To.Select(a => a.Address)).Concat(message.Cc.Select(a => a.Address))
             .Distinct(StringComparer.OrdinalIgnoreCase).ToList();
 
+    /// <summary>
+    /// Step 3 of the matching order: a reference written in the subject, such as "[Demande n° 2026-0042]". The caller
+    /// gives the pattern; its group named "ref" (or else the whole match) is returned, or null.
+    /// </summary>
+    public static string? FindSubjectReference(string? subject, Regex pattern)
+    {
+        if (string.IsNullOrEmpty(subject) || subject.Length > 2000) return null;
+        try
+        {
+            var m = pattern.Match(subject);
+            if (!m.Success) return null;
+            return m.Groups["ref"] is { Success: true } g ? g.Value : m.Value;
+        }
+        catch (RegexMatchTimeoutException) { return null; }
+    }
+
     public static ThreadingKeys Extract(MimeMessage message, ReplyAddressPattern? pattern) =>
         new(ReferencedIds(message.InReplyTo, message.References),
             pattern is null ? null : FindReplyToken(RecipientAddresses(message), pattern));

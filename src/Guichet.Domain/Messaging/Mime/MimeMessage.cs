@@ -32,7 +32,8 @@ public sealed class MimeMessage
         Problems = problems;
         var (plain, html) = BodyText(body);
         HtmlBody = html;
-        TextBody = plain ?? (html is null ? null : HtmlText.ToText(html));
+        // Some mailers send an empty text/plain beside the real HTML: the HTML wins then.
+        TextBody = !string.IsNullOrWhiteSpace(plain) || html is null ? plain : HtmlText.ToText(html);
         Attachments = CollectAttachments(body);
     }
 

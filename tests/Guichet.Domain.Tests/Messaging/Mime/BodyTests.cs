@@ -247,3 +247,24 @@ public sealed class BodyTests
     public void Html_becomes_text_with_its_line_breaks(string html, string expected) =>
         Assert.Equal(expected, HtmlText.ToText(html));
 }
+
+public sealed class BodyChoiceTests
+{
+    [Fact]
+    public void An_empty_text_alternative_gives_way_to_the_html()
+    {
+        var m = Samples.Parse("From: a@b.fr\nContent-Type: multipart/alternative; boundary=b\n\n--b\nContent-Type: text/plain\n\n\n--b\nContent-Type: text/html\n\n<p>Le vrai texte</p>\n--b--\n");
+        Assert.Equal("Le vrai texte", m.TextBody);
+    }
+
+    [Fact]
+    public void A_quoted_rfc_2231_section_is_decoded_too() =>
+        Assert.Equal("été.pdf", HeaderParameters.Parse("attachment; filename*0*=\"utf-8''%C3%A9t\"; filename*1*=\"%C3%A9.pdf\"")["filename"]);
+
+    [Fact]
+    public void An_html_only_gmail_reply_keeps_only_the_new_text_once_converted()
+    {
+        var m = Samples.Parse("From: a@b.fr\nContent-Type: text/html; charset=utf-8\n\n<div dir=\"ltr\">Oui, jeudi.</div><br><div class=\"gmail_quote\"><div class=\"gmail_attr\">Le lun. 30 nov. 2026 à 08:15, Mairie &lt;<a href=\"mailto:x@m.fr\">x@m.fr</a>&gt; a écrit :<br></div><blockquote>Pouvez-vous venir ?</blockquote></div>\n");
+        Assert.Equal("Oui, jeudi.", ReplyText.Extract(m.TextBody));
+    }
+}

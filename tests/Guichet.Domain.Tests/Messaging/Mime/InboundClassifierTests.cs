@@ -127,3 +127,18 @@ public sealed class InboundClassifierTests
         Assert.Equal("req-1@mairie.example", c.Bounce?.OriginalMessageId);
     }
 }
+
+public sealed class MachineReportTests
+{
+    [Theory]
+    [InlineData("multipart/report; report-type=disposition-notification", "message/disposition-notification", "multipart/report; report-type=disposition-notification")]
+    [InlineData("multipart/report; report-type=feedback-report", "message/feedback-report", "multipart/report; report-type=feedback-report")]
+    [InlineData("multipart/mixed", "message/disposition-notification", "machine report part")]
+    public void Read_receipts_and_feedback_reports_are_automatic(string outer, string inner, string reason)
+    {
+        var m = Samples.Parse($"From: Jean <jean@exemple.fr>\nSubject: Lu : Votre demande\nContent-Type: {outer}; boundary=r\n\n--r\nContent-Type: text/plain\n\nVotre message a été lu.\n--r\nContent-Type: {inner}\n\nFinal-Recipient: rfc822; jean@exemple.fr\nDisposition: manual-action/MDN-sent-manually; displayed\n--r--\n");
+        var c = InboundClassifier.Classify(m);
+        Assert.Equal(InboundKind.AutoReply, c.Kind);
+        Assert.Equal(reason, c.Reason);
+    }
+}

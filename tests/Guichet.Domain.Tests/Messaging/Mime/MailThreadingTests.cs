@@ -57,3 +57,18 @@ public sealed class MailThreadingTests
         Assert.Null(keys.ReplyToken);
     }
 }
+
+public sealed class SubjectReferenceTests
+{
+    private static readonly System.Text.RegularExpressions.Regex Tag =
+        new(@"\[Demande n°\s*(?<ref>\d{4}-\d{4})\]", System.Text.RegularExpressions.RegexOptions.IgnoreCase, TimeSpan.FromMilliseconds(100));
+
+    [Theory]
+    [InlineData("Re: [Demande n° 2026-0042] Votre demande", "2026-0042")]
+    [InlineData("TR: RE: [demande N°2026-0042]", "2026-0042")]
+    [InlineData("Re: Votre demande", null)]
+    [InlineData("", null)]
+    [InlineData(null, null)]
+    public void A_reference_in_the_subject_is_found_with_the_callers_pattern(string? subject, string? reference) =>
+        Assert.Equal(reference, MailThreading.FindSubjectReference(subject, Tag));
+}
