@@ -77,8 +77,49 @@ public sealed class MimeEntity
     public bool IsAttachment =>
         !IsMultipart && (Disposition == "attachment" || FileName is not null || MediaType is not ("text/plain" or "text/html"));
 
-    /// <summary>The content as text in its declared charset (see <see cref="Charsets"/>), line breaks as "\n", NULs removed.</summary>
-    public string GetText() => Normalize(Charsets.Decode(Content, Charset));
+    /// <summary>
+    /// The content as text in its declared charset (see <see cref="Charsets"/>), line breaks as "\n", NULs removed,
+    /// and format=flowed (RFC 3676, Thunderbird and Apple Mail) lines put back together.
+    /// </summary>
+    public string GetText()
+    {
+        var text = Normalize(Charsets.Decode(Content, Charset));
+        if (MediaType == "text/plain" && string.Equals(ContentTypeHeader["format"], "flowed", StringComparison.OrdinalIgnoreCase))
+            text = Unflow(text, string.Equals(ContentTypeHeader["delsp"], "yes", StringComparison.OrdinalIgnoreCase));
+        return text;
+    }
+
+    /// <summary>RFC 3676 §4: a line ending in a space continues on the next line of the same quote depth.</summary>
+    public static string Unflow(string text, bool delSp)
+    {
+        var lines = text.Split('\n');
+        if (text.EndsWith('\n')) lines = lines[..^1];   // the empty piece after the last line break
+        var sb = new System.Text.StringBuilder(text.Length);
+        int? openDepth = null;   // quote depth of the paragraph being joined, or null
+        foreach (var raw in lines)
+        {
+            int depth = 0;
+            while (depth < raw.Length && raw[depth] == '>') depth++;
+            var line = raw[depth..];
+            if (line.StartsWith(' ')) line = line[1..];   // space-stuffing
+            // A change of quote depth or the signature separator ends the paragraph.
+            if (openDepth is { } d && (d != depth || line == "-- ")) { sb.Append('\n'); openDepth = null; }
+            if (openDepth is null && depth > 0) sb.Append('>', depth).Append(' ');
+            var flowed = line.EndsWith(' ') && line != "-- ";
+            if (flowed)
+            {
+                sb.Append(delSp ? line[..^1] : line);
+                openDepth = depth;
+            }
+            else
+            {
+                sb.Append(line).Append('\n');
+                openDepth = null;
+            }
+        }
+        if (sb.Length > 0 && sb[^1] == '\n' && !text.EndsWith('\n')) sb.Length--;
+        return sb.ToString();
+    }
 
     internal static string Normalize(string text)
     {

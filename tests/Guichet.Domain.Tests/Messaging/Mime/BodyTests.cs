@@ -268,3 +268,23 @@ public sealed class BodyChoiceTests
         Assert.Equal("Oui, jeudi.", ReplyText.Extract(m.TextBody));
     }
 }
+
+public sealed class FlowedTextTests
+{
+    [Theory]
+    [InlineData("Une phrase coupée \nen deux.\n", false, "Une phrase coupée en deux.\n")]
+    [InlineData("Une phrase coup\u00e9e\u0020\nen deux.\n", true, "Une phrase coupéeen deux.\n")]       // DelSp: the space was added
+    [InlineData("> cité \n> suite\nnouveau\n", false, "> cité suite\nnouveau\n")]
+    [InlineData(" From here\n", false, "From here\n")]                                                   // space-stuffed
+    [InlineData("Merci \n-- \nJean\n", false, "Merci \n-- \nJean\n")]                                   // the signature stays apart
+    [InlineData("fin ouverte ", false, "fin ouverte ")]
+    public void Flowed_lines_are_joined(string text, bool delSp, string expected) =>
+        Assert.Equal(expected, MimeEntity.Unflow(text, delSp));
+
+    [Fact]
+    public void A_flowed_text_part_reads_as_paragraphs()
+    {
+        var m = Samples.Parse("From: a@b.fr\nContent-Type: text/plain; charset=utf-8; format=flowed\n\nJe souhaite prendre rendez-vous pour \nune carte d'identité.\n\n-- \nJean\n");
+        Assert.Equal("Je souhaite prendre rendez-vous pour une carte d'identité.\n\n-- \nJean\n", m.TextBody);
+    }
+}
