@@ -80,7 +80,9 @@ public sealed class HeaderParameters
                 {
                     // A backslash escapes the next character, except before a closing quote at the very end, which
                     // is a Windows path ("C:\dir\") more often than an escape.
-                    if (text[i] == '\\' && i + 1 < text.Length && !(text[i + 1] == '"' && IsLastQuote(text, i + 1))) i++;
+                    // Only \" and \\ are escapes in practice: a Windows path ("C:\dir\scan.pdf") keeps its backslashes
+                    // so that the directory can be cut off later; a backslash before the closing quote is a path's too.
+                    if (text[i] == '\\' && i + 1 < text.Length && (text[i + 1] == '\\' || (text[i + 1] == '"' && !IsLastQuote(text, i + 1)))) i++;
                     sb.Append(text[i]);
                     i++;
                 }
@@ -88,7 +90,12 @@ public sealed class HeaderParameters
                 value = sb.ToString();
                 ReadUntilSemicolon(text, ref i);
             }
-            else value = ReadUntilSemicolon(text, ref i).Trim();
+            else
+            {
+                value = ReadUntilSemicolon(text, ref i).Trim();
+                var comment = value.IndexOf('(');   // "charset=utf-8 (comment)"
+                if (comment > 0) value = value[..comment].TrimEnd();
+            }
             if (name.Length > 0) raw.Add((name, value, quoted));
         }
         return new HeaderParameters(first.ToLowerInvariant(), Combine(raw));

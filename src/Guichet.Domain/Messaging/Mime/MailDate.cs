@@ -19,7 +19,10 @@ public static class MailDate
             && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var iso))
             return iso;
         var tokens = text.Split([' ', '\t', '\r', '\n'], StringSplitOptions.RemoveEmptyEntries).ToList();
-        if (tokens.Count > 0 && char.IsLetter(tokens[0][0]) && MonthOf(tokens[0]) < 0) tokens.RemoveAt(0);   // day name
+        // A day name goes; "mar." is mardi before a day number and a month, not March.
+        if (tokens.Count > 0 && char.IsLetter(tokens[0][0])
+            && (MonthOf(tokens[0]) < 0 || (tokens.Count > 2 && tokens[1].All(char.IsAsciiDigit) && MonthOf(tokens[2]) >= 0)))
+            tokens.RemoveAt(0);
         // "30 Nov 2026 08:15:00" or the asctime-like "Nov 30 08:15:00 2026"
         if (tokens.Count < 4) return null;
         int day, month, year;
@@ -56,9 +59,16 @@ public static class MailDate
         return new DateTimeOffset(year, month + 1, day, hour, minute, second, offset);
     }
 
+    // Some French webmails and scripts write French month abbreviations ("30 déc. 2026"); "juin" and "juil" need four letters.
+    private static readonly (string Prefix, int Month)[] FrenchMonths =
+        [("janv", 0), ("févr", 1), ("fevr", 1), ("avr", 3), ("mai", 4), ("juin", 5), ("juil", 6), ("août", 7), ("aout", 7), ("déc", 11)];
+
     private static int MonthOf(string token)
     {
         if (token.Length < 3) return -1;
+        var lower = token.ToLowerInvariant();
+        foreach (var (prefix, month) in FrenchMonths)
+            if (lower.StartsWith(prefix, StringComparison.Ordinal)) return month;
         var t = token[..3].ToLowerInvariant();
         return Array.IndexOf(Months, t);
     }

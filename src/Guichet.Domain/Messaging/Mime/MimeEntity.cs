@@ -53,7 +53,8 @@ public sealed class MimeEntity
 
     /// <summary>
     /// The file name from Content-Disposition "filename" or else Content-Type "name", decoded (RFC 2231 or RFC 2047),
-    /// with any directory part and control characters removed so it is safe to show and store. Null when none.
+    /// with any directory part, control characters and characters Windows refuses (: * ? " &lt; &gt; |) removed so it is
+    /// safe to show and store. Null when none.
     /// </summary>
     public string? FileName
     {
@@ -63,7 +64,7 @@ public sealed class MimeEntity
             if (string.IsNullOrWhiteSpace(name)) return null;
             var cut = Math.Max(name.LastIndexOf('/'), name.LastIndexOf('\\'));
             if (cut >= 0) name = name[(cut + 1)..];
-            name = new string(name.Where(c => !char.IsControl(c)).ToArray()).Trim();
+            name = new string(name.Where(c => !char.IsControl(c) && c is not (':' or '*' or '?' or '"' or '<' or '>' or '|')).ToArray()).Trim();
             return name.Length == 0 || name is "." or ".." ? null : name.Length > 255 ? name[..255] : name;
         }
     }

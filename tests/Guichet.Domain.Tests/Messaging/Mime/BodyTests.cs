@@ -183,6 +183,8 @@ public sealed class BodyTests
     {
         var m = Samples.Parse("From: a@b.fr\nContent-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: application/pdf\nContent-Disposition: attachment; filename=\"../../etc/passwd\"\n\nx\n--b\nContent-Type: application/pdf\nContent-Disposition: attachment; filename*=utf-8''a%0Ab%00.pdf\n\nx\n--b\nContent-Type: application/pdf\nContent-Disposition: attachment; filename=\"..\"\n\nx\n--b--\n");
         Assert.Equal(["passwd", "ab.pdf", "piece-jointe-3.pdf"], m.Attachments.Select(a => a.FileName));
+        var windows = Samples.Parse("From: a@b.fr\nContent-Type: application/pdf\nContent-Disposition: attachment; filename=\"C:\\Users\\jean\\scan<1>?.pdf\"\n\nx\n");
+        Assert.Equal("scan1.pdf", windows.Attachments[0].FileName);
     }
 
     [Fact]

@@ -135,6 +135,11 @@ public sealed class HeaderTests
     [InlineData("Mon Nov 30 08:15:00 2026", "2026-11-30T08:15:00+00:00")]              // asctime
     [InlineData("2026-11-30T08:15:00+01:00", "2026-11-30T08:15:00+01:00")]             // ISO 8601 from scripts
     [InlineData("Tue, 1 Dec 2026 18:42:11 +0100", "2026-12-01T18:42:11+01:00")]
+    [InlineData("mer., 30 déc. 2026 10:00:00 +0100", "2026-12-30T10:00:00+01:00")]   // French abbreviations
+    [InlineData("3 juin 2026 10:00 +0200", "2026-06-03T10:00:00+02:00")]
+    [InlineData("mar., 1 déc. 2026 10:00:00 +0100", "2026-12-01T10:00:00+01:00")]    // mardi, not March
+    [InlineData("3 juil. 2026 10:00 +0200", "2026-07-03T10:00:00+02:00")]
+    [InlineData("3 févr. 2026 10:00 +0100", "2026-02-03T10:00:00+01:00")]
     public void Dates_in_current_and_obsolete_forms_are_read(string raw, string expected) =>
         Assert.Equal(DateTimeOffset.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), MailDate.Parse(raw));
 
@@ -175,7 +180,9 @@ public sealed class HeaderTests
         { "attachment; filename=\"old.pdf\"; filename*=utf-8''new.pdf", "filename", "new.pdf" },
         { "attachment; filename*=utf-8''new.pdf; filename=\"old.pdf\"", "filename", "new.pdf" },
         { "attachment; filename=\"=?iso-8859-1?Q?re=E7u.pdf?=\"", "filename", "reçu.pdf" },     // RFC 2047 in quotes (Outlook)
-        { "attachment; filename=\"C:\\Users\\jean\\scan.pdf\"", "filename", "C:Usersjeanscan.pdf" },
+        { "attachment; filename=\"C:\\Users\\jean\\scan.pdf\"", "filename", "C:\\Users\\jean\\scan.pdf" },   // a path keeps its backslashes
+        { "attachment; filename=\"C:\\dossier\\\"", "filename", "C:\\dossier\\" },
+        { "text/plain; charset=utf-8 (commentaire)", "charset", "utf-8" },
         { "attachment; filename=\"a\\\"b.pdf\"", "filename", "a\"b.pdf" },
         { "multipart/mixed; boundary=\"----=_Part_1_2.3\"", "boundary", "----=_Part_1_2.3" },
         { "multipart/mixed; boundary=simple; charset", "boundary", "simple" },
