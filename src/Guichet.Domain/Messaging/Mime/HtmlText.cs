@@ -6,7 +6,8 @@ namespace Guichet.Domain.Messaging.Mime;
 /// <summary>
 /// HTML to readable text for messages that only carry HTML: tags stripped, script/style/head dropped, entities decoded
 /// (<see cref="WebUtility.HtmlDecode"/>), line breaks kept for br, p, div, li, tr, headings and blockquote, spaces
-/// collapsed as a browser would, &lt;pre&gt; kept as is. A single linear pass; unbalanced markup never throws.
+/// collapsed as a browser would, &lt;pre&gt; kept as is, &lt;blockquote&gt; written as "&gt; " lines (so that
+/// <see cref="ReplyText"/> can drop it). A single linear pass; unbalanced markup never throws.
 /// </summary>
 public static class HtmlText
 {
@@ -17,10 +18,13 @@ public static class HtmlText
     private static readonly HashSet<string> Dropped = ["script", "style", "head", "template", "noscript", "xml"];
 
     private const char PreMark = '\u0001';
+    private const char QuoteOpen = '\u0002';    // <blockquote>: the lines inside become "> " lines, as a mail client quotes
+    private const char QuoteClose = '\u0003';
 
     public static string ToText(string html)
     {
-        if (html.Contains(PreMark)) html = html.Replace(PreMark.ToString(), "");
+        if (html.AsSpan().IndexOfAny(PreMark, QuoteOpen, QuoteClose) >= 0)
+            html = html.Replace(PreMark.ToString(), "").Replace(QuoteOpen.ToString(), "").Replace(QuoteClose.ToString(), "");
         var sb = new StringBuilder(html.Length);
         var text = new StringBuilder();
         int i = 0, pre = 0;
@@ -85,15 +89,29 @@ public static class HtmlText
             if (name is "td" or "th" && !closing && sb.Length > 0 && sb[^1] != '\n') { sb.Append('\t'); continue; }
             if (name == "li" && !closing) { Break(1); sb.Append("- "); continue; }
             if (BlockTags.Contains(name)) Break(name is "p" or "h1" or "h2" or "h3" or "blockquote" or "table" ? 2 : 1);
+            if (name == "blockquote") sb.Append(closing ? QuoteClose : QuoteOpen);
         }
         FlushText();
 
         // Trim every line and keep at most one empty line in a row.
         var lines = sb.ToString().Split('\n');
         var result = new StringBuilder(sb.Length);
-        int blank = 0;
-        foreach (var raw in lines)
+        int blank = 0, quote = 0;
+        foreach (var piece in lines)
         {
+            var raw = piece;
+            if (raw.AsSpan().IndexOfAny(QuoteOpen, QuoteClose) >= 0)
+            {
+                // Markers before the text set this line's depth; those after it apply to the next lines.
+                int k = 0;
+                while (k < raw.Length && (raw[k] is QuoteOpen or QuoteClose || raw[k] == ' ')) { if (raw[k] == QuoteOpen) quote++; else if (raw[k] == QuoteClose) quote = Math.Max(0, quote - 1); k++; }
+                var lineDepth = quote;
+                foreach (var ch in raw.AsSpan(k)) { if (ch == QuoteOpen) quote++; else if (ch == QuoteClose) quote = Math.Max(0, quote - 1); }
+                raw = raw.Replace(QuoteOpen.ToString(), "").Replace(QuoteClose.ToString(), "");
+                var t = raw.Trim(' ', '\t');
+                if (t.Length > 0 && lineDepth > 0) raw = new string('>', lineDepth) + " " + t;
+            }
+            else if (quote > 0 && raw.Trim(' ', '\t').Length > 0) raw = new string('>', quote) + " " + raw.Trim(' ', '\t');
             var line = raw.StartsWith(PreMark) ? raw.TrimStart(PreMark).TrimEnd() : raw.Trim(' ', '\t').Replace(PreMark.ToString(), "");
             if (line.Length == 0) { if (result.Length > 0 && ++blank == 1) result.Append('\n'); continue; }
             blank = 0;

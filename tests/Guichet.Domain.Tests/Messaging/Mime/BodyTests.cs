@@ -246,6 +246,8 @@ public sealed class BodyTests
     [InlineData("<!-- commentaire -->après", "après")]
     [InlineData("<p>a</p>\n\n\n<p></p><p></p><p>b</p>", "a\n\nb")]
     [InlineData("<a href=\"https://x.fr\">lien</a>", "lien")]
+    [InlineData("Oui.<blockquote>Venez jeudi.<br>Cordialement</blockquote>Merci", "Oui.\n\n> Venez jeudi.\n> Cordialement\n\nMerci")]
+    [InlineData("a<blockquote>b<blockquote>c</blockquote>d</blockquote>e", "a\n\n> b\n\n>> c\n\n> d\n\ne")]
     public void Html_becomes_text_with_its_line_breaks(string html, string expected) =>
         Assert.Equal(expected, HtmlText.ToText(html));
 }
@@ -268,6 +270,13 @@ public sealed class BodyChoiceTests
     {
         var m = Samples.Parse("From: a@b.fr\nContent-Type: text/html; charset=utf-8\n\n<div dir=\"ltr\">Oui, jeudi.</div><br><div class=\"gmail_quote\"><div class=\"gmail_attr\">Le lun. 30 nov. 2026 à 08:15, Mairie &lt;<a href=\"mailto:x@m.fr\">x@m.fr</a>&gt; a écrit :<br></div><blockquote>Pouvez-vous venir ?</blockquote></div>\n");
         Assert.Equal("Oui, jeudi.", ReplyText.Extract(m.TextBody));
+    }
+
+    [Fact]
+    public void An_html_only_reply_quoted_in_a_blockquote_without_attribution_keeps_only_the_new_text()
+    {
+        var m = Samples.Parse("From: a@b.fr\nContent-Type: text/html; charset=utf-8\n\n<div>D'accord pour jeudi.</div><blockquote type=\"cite\"><div>Pouvez-vous venir jeudi ?</div><div>La mairie</div></blockquote>\n");
+        Assert.Equal("D'accord pour jeudi.", ReplyText.Extract(m.TextBody));
     }
 }
 
