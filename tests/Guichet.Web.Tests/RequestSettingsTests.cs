@@ -100,3 +100,28 @@ public sealed class RequestSettingsTests(RequestsApp app) : IClassFixture<Reques
         Assert.NotEqual(HttpStatusCode.OK, (await agent.GetAsync("/admin/demandes/categories")).Status);
     }
 }
+
+/// <summary>The history is the audit trail: the database itself refuses to change an event.</summary>
+public sealed class RequestHistoryTests(RequestsApp app) : IClassFixture<RequestsApp>
+{
+    [Fact]
+    public async Task An_event_of_the_history_cannot_be_changed_even_by_sql()
+    {
+        using var citizen = new Browser(app);
+        var r = await app.RequestAsync(RequestsApp.CodeOn(await RequestsApp.SendAsync(citizen, "lorval-voirie", RequestsApp.Voirie("Audit"))));
+        var failed = await app.WithDbAsync(async db =>
+        {
+            try
+            {
+                await db.Set<RequestEvent>().Where(e => e.RequestId == r.Id).ExecuteUpdateAsync(s => s.SetProperty(e => e.Text, "réécrit"));
+                return false;
+            }
+            catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or Npgsql.PostgresException)
+            {
+                return e.Message.Contains("append-only", StringComparison.Ordinal);
+            }
+        });
+        Assert.True(failed);
+        Assert.DoesNotContain("réécrit", await app.WithDbAsync(db => db.Set<RequestEvent>().Where(e => e.RequestId == r.Id).Select(e => e.Text).ToListAsync()));
+    }
+}
