@@ -7,6 +7,7 @@ using Guichet.Web.Features.Closures;
 using Guichet.Web.Features.IdentityDocuments;
 using Guichet.Web.Features.Notifications;
 using Guichet.Web.Features.Nearby;
+using Guichet.Web.Features.Requests;
 using Guichet.Web.Platform;
 
 if (SchemaScript.TryRun(args)) return;
@@ -21,6 +22,7 @@ builder.AddIdentityDocuments(); // documents checklist: questionnaire, FAQ, per-
 builder.AddNotifications();     // outbox, dispatcher, e-mail over SMTP
 builder.AddAdministration();
 builder.AddNearby();             // communes and distances, booking rules per reason, urgent reserve
+builder.AddRequests();           // citizen requests: units, categories, web form, tracking, agents' inbox
 builder.AddAnts();              // ANTS hub endpoints, coordination API client (and its local fake)
 
 var app = builder.Build();
@@ -30,6 +32,7 @@ app.MapAppointments();
 app.MapAgenda();
 app.MapNotifications();
 app.MapAdministration();
+app.MapRequests();
 app.MapAnts();
 app.Run();
 

@@ -16,6 +16,7 @@ public sealed class GuichetDb(DbContextOptions<GuichetDb> options) : DbContext(o
     public DbSet<SlotClaim> SlotClaims => Set<SlotClaim>();
     public DbSet<Features.IdentityDocuments.ChecklistOverride> ChecklistOverrides => Set<Features.IdentityDocuments.ChecklistOverride>();
     public DbSet<Features.Notifications.OutboxMessage> OutboxMessages => Set<Features.Notifications.OutboxMessage>();
+    public DbSet<Features.Requests.CitizenRequest> CitizenRequests => Set<Features.Requests.CitizenRequest>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder builder)
     {
@@ -139,6 +140,7 @@ public sealed class GuichetDb(DbContextOptions<GuichetDb> options) : DbContext(o
         Features.Appointments.Duplicates.FindDuplicate.Map(b);
         Features.Agenda.CalendarFeed.Map(b);
         Features.Nearby.Commune.Map(b);
+        Features.Requests.RequestsMapping.Map(b);
 
         // snake_case columns: plain SQL in migrations and psql stays readable without quotes.
         foreach (var entity in b.Model.GetEntityTypes())

@@ -260,5 +260,100 @@ public static class SiteTour
             await page.GetByRole(AriaRole.Button, new() { Name = "Enregistrer" }).ClickAsync();
             await Expect(page.GetByRole(AriaRole.Heading, new() { NameRegex = new Regex("^Le formulaire contient") })).ToBeVisibleAsync();
         });
+
+        // Citizen requests: the categories, a form (empty first), the acknowledgement, tracking; then the agents' side.
+        var errorsHeading = new Regex("^Le formulaire contient");
+        await Visit("demandes : catégories", async () =>
+        {
+            await page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Faire une demande" }).ClickAsync();
+            await ExpectHeadingAsync(page, "Faire une demande à la mairie");
+        });
+        await Visit("demande : formulaire d'une catégorie", async () =>
+        {
+            await page.GetByRole(AriaRole.Link, new() { Name = "Voirie : chaussée, trottoir, éclairage" }).ClickAsync();
+            await ExpectHeadingAsync(page, "Voirie : chaussée, trottoir, éclairage");
+        });
+        await Visit("demande : envoyée vide (erreurs)", async () =>
+        {
+            await page.GetByRole(AriaRole.Button, new() { Name = "Envoyer la demande" }).ClickAsync();
+            await Expect(page.GetByRole(AriaRole.Heading, new() { NameRegex = errorsHeading })).ToBeVisibleAsync();
+        });
+        var trackingCode = "";
+        await Visit("demande enregistrée : accusé de réception", async () =>
+        {
+            await page.Locator("#champ1").SelectOptionAsync("Nid-de-poule");
+            await page.Locator("#locationAddress").FillAsync("Devant le 12 rue des Tanneurs");
+            await page.Locator("#text").FillAsync("Un trou profond sur la chaussée.");
+            await page.Locator("#lastName").FillAsync("Le Goff");
+            await page.Locator("#email").FillAsync("maelle.legoff@exemple.fr");
+            await page.Locator("#consent").CheckAsync();
+            await page.GetByRole(AriaRole.Button, new() { Name = "Envoyer la demande" }).ClickAsync();
+            await ExpectHeadingAsync(page, "Votre demande est enregistrée");
+            trackingCode = (await page.Locator("strong.code").TextContentAsync())?.Trim() ?? "";
+        });
+        await Visit("suivi : formulaire", async () =>
+        {
+            await page.GotoAsync("/suivi");
+            await ExpectHeadingAsync(page, "Suivre une demande");
+        });
+        await Visit("suivi : code ou nom inconnus (erreurs)", async () =>
+        {
+            await page.Locator("#code").FillAsync(trackingCode);
+            await page.Locator("#lastName").FillAsync("Personne");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Voir la demande" }).ClickAsync();
+            await Expect(page.GetByRole(AriaRole.Heading, new() { NameRegex = errorsHeading })).ToBeVisibleAsync();
+        });
+        await Visit("suivi : la demande et son historique", async () =>
+        {
+            await page.Locator("#code").FillAsync(trackingCode.ToLowerInvariant());
+            await page.Locator("#lastName").FillAsync("le goff");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Voir la demande" }).ClickAsync();
+            await ExpectHeadingAsync(page, $"Votre demande {trackingCode}");
+        });
+        await Visit("demandes des usagers (agents)", async () =>
+        {
+            await page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Demandes des usagers" }).ClickAsync();
+            await ExpectHeadingAsync(page, "Demandes des usagers — Mairie de Lorval");
+        });
+        await Visit("demande ouverte par un agent", async () =>
+        {
+            await page.GetByRole(AriaRole.Link, new() { Name = trackingCode, Exact = true }).ClickAsync();
+            await ExpectHeadingAsync(page, $"Demande {trackingCode} — Voirie : chaussée, trottoir, éclairage");
+        });
+        await Visit("demande : changement d'état refusé (erreurs)", async () =>
+        {
+            await page.Locator("#status").SelectOptionAsync("Closed");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Changer l'état" }).ClickAsync();
+            await Expect(page.GetByRole(AriaRole.Heading, new() { NameRegex = errorsHeading })).ToBeVisibleAsync();
+        });
+        await Visit("enregistrer une demande reçue hors du site", async () =>
+        {
+            await page.GotoAsync("/agent/demandes");
+            await page.GetByRole(AriaRole.Link, new() { NameRegex = new Regex("^Enregistrer une demande reçue") }).ClickAsync();
+            await ExpectHeadingAsync(page, "Enregistrer une demande");
+        });
+        // Settings: looked at and refused, never saved, so the next tour finds the demo ones.
+        await Visit("services des demandes", async () =>
+        {
+            await page.GotoAsync("/admin/demandes/services");
+            await ExpectHeadingAsync(page, "Services qui traitent les demandes — Mairie de Lorval");
+        });
+        await Visit("services : envoyé vide (erreurs)", async () =>
+        {
+            await page.GetByRole(AriaRole.Button, new() { Name = "Enregistrer" }).ClickAsync();
+            await Expect(page.GetByRole(AriaRole.Heading, new() { NameRegex = errorsHeading })).ToBeVisibleAsync();
+        });
+        await Visit("catégories de demandes", async () =>
+        {
+            await page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Catégories de demandes" }).ClickAsync();
+            await ExpectHeadingAsync(page, "Catégories de demandes — Mairie de Lorval");
+        });
+        await Visit("catégories : question refusée (erreurs)", async () =>
+        {
+            await page.GotoAsync("/admin/demandes/categories?categorie=lorval-voirie");
+            await page.Locator("#fields").FillAsync("menu ; Couleur");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Enregistrer" }).ClickAsync();
+            await Expect(page.GetByRole(AriaRole.Heading, new() { NameRegex = errorsHeading })).ToBeVisibleAsync();
+        });
     }
 }

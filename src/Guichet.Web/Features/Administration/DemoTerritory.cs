@@ -103,6 +103,7 @@ public sealed class DemoTerritory(GuichetDb db, TimeProvider clock, Nearby.Commu
         await AddMissingAsync(db.OpeningRules, r => r.Id, ct, rules.ToArray());
 
         await communes.EnsureDemoAsync(ct);
+        await Requests.RequestsDemo.EnsureAsync(db, ct);   // services and request categories
 
         var existing = await db.Agents.Select(a => a.Email).ToListAsync(ct);
         var missing = Agents.Where(a => !existing.Contains(a.Email)).ToList();

@@ -1,0 +1,58 @@
+using Guichet.Domain.Requests;
+using Guichet.Web.Data;
+using Guichet.Web.Platform;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+
+namespace Guichet.Web.Features.Requests;
+
+/// <summary>The agents' inbox: their organisation's requests, open ones by default, filtered by status, category, channel, lateness, assignee.</summary>
+[Authorize(Policy = "agenda")]
+public sealed class InboxModel(GuichetDb db, CurrentAgent current, TimeProvider clock) : PageModel
+{
+    public const int MaxRows = 200;
+
+    public sealed record Row(CitizenRequest Request, string CategoryName, string? AssigneeName, bool Overdue);
+
+    [BindProperty(SupportsGet = true)] public string? Statut { get; set; }
+    [BindProperty(SupportsGet = true)] public string? Categorie { get; set; }
+    [BindProperty(SupportsGet = true)] public string? Canal { get; set; }
+    [BindProperty(SupportsGet = true)] public bool Retard { get; set; }
+    [BindProperty(SupportsGet = true)] public bool Miennes { get; set; }
+
+    public string OrganisationName { get; private set; } = "";
+    public string TimeZone { get; private set; } = "Europe/Paris";
+    public IReadOnlyList<Category> Categories { get; private set; } = [];
+    public IReadOnlyList<Row> Rows { get; private set; } = [];
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct)
+    {
+        var agent = await current.GetAsync(ct);
+        if (agent is null) return Challenge();
+        var organisation = await db.Organisations.AsNoTracking().FirstAsync(o => o.Id == agent.OrganisationId, ct);
+        OrganisationName = organisation.Name;
+        var (zone, _) = await OrganisationCalendar.ForAsync(db, organisation, ct);
+        TimeZone = zone.Id;
+        var today = Deadline.ReceivedOn(clock.GetUtcNow().UtcDateTime, zone);
+        Categories = await db.Set<Category>().AsNoTracking().Where(c => c.OrganisationId == agent.OrganisationId).OrderBy(c => c.SortOrder).ToListAsync(ct);
+
+        var query = db.CitizenRequests.AsNoTracking().Where(r => r.OrganisationId == agent.OrganisationId);
+        RequestStatus[] open = [RequestStatus.Received, RequestStatus.Assigned, RequestStatus.InProgress, RequestStatus.AwaitingApproval];
+        if (Enum.TryParse<RequestStatus>(Statut, out var status) && Enum.IsDefined(status)) query = query.Where(r => r.Status == status);
+        else if (Statut != "toutes") query = query.Where(r => open.Contains(r.Status));
+        if (!string.IsNullOrEmpty(Categorie)) query = query.Where(r => r.CategoryId == Categorie);
+        if (Enum.TryParse<RequestChannel>(Canal, out var channel) && Enum.IsDefined(channel)) query = query.Where(r => r.Channel == channel);
+        if (Retard) query = query.Where(r => open.Contains(r.Status) && r.DueDate < today);
+        if (Miennes) query = query.Where(r => r.AssigneeAgentId == agent.Id);
+        var requests = await query.OrderBy(r => r.DueDate).ThenBy(r => r.ReceivedUtc).Take(MaxRows).ToListAsync(ct);
+
+        var names = Categories.ToDictionary(c => c.Id, c => c.Name);
+        var agentIds = requests.Select(r => r.AssigneeAgentId).OfType<string>().Distinct().ToList();
+        var agents = await db.Agents.AsNoTracking().Where(a => agentIds.Contains(a.Id)).ToDictionaryAsync(a => a.Id, a => a.DisplayName, ct);
+        Rows = requests.Select(r => new Row(r, names.GetValueOrDefault(r.CategoryId, ""), r.AssigneeAgentId is null ? null : agents.GetValueOrDefault(r.AssigneeAgentId),
+            Deadline.IsOverdue(r.DueDate, today, r.Status))).ToList();
+        return Page();
+    }
+}

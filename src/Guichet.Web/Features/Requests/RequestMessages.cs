@@ -1,0 +1,137 @@
+using System.Text.Encodings.Web;
+using Guichet.Domain.Contacts;
+using Guichet.Domain.Requests;
+using Guichet.Web.Data;
+using Guichet.Web.Features.Notifications;
+using Guichet.Web.Platform;
+using Guichet.Web.Platform.Mail;
+using Microsoft.EntityFrameworkCore;
+
+namespace Guichet.Web.Features.Requests;
+
+/// <summary>
+/// Writes a request's messages into the outbox (the caller's SaveChanges saves them with the request): the
+/// acknowledgement at once, by e-mail when the citizen gave one, by SMS when only a mobile; agents' replies later.
+/// </summary>
+public sealed class RequestMessages(GuichetDb db, AppOptions app, MailOptions mail, RequestsOptions options, TimeProvider clock)
+{
+    private OutboxMessage? acknowledgement;
+    private string? greeting;
+
+    public string TrackingUrl => app.PublicBaseUrl.TrimEnd('/') + "/suivi";
+
+    /// <param name="receivedOn">the local day of receipt in the organisation's zone (OrganisationCalendar).</param>
+    public Acknowledgement Acknowledgement(CitizenRequest request, DateOnly receivedOn, Organisation organisation, Category category, Unit unit) => new(
+        organisation.Name, category.Name, request.Channel, receivedOn, request.DueDate, unit.ToDomain(), request.TrackingCode, TrackingUrl, options.FranceServicesUrl);
+
+    /// <summary>Adds the acknowledgement; returns its channel, or null when the citizen gave neither e-mail nor mobile.</summary>
+    public async Task<MessageChannel?> AddAcknowledgementAsync(CitizenRequest request, Acknowledgement ack, CancellationToken ct)
+    {
+        greeting = request.DisplayName;
+        if (request.Email is { } email)
+        {
+            acknowledgement = Add(request, MessageKind.RequestAcknowledgement, MessageChannel.Email, email, ack.Subject, ack.Text(greeting), Html(ack, greeting), "ack");
+            return MessageChannel.Email;
+        }
+        if (await MobileAsync(request, ct) is { } mobile)
+        {
+            acknowledgement = Add(request, MessageKind.RequestAcknowledgement, MessageChannel.Sms, mobile, null, ack.Sms(), null, "ack");
+            return MessageChannel.Sms;
+        }
+        return null;
+    }
+
+    /// <summary>After the tracking code was redrawn: the unsent acknowledgement says the new one.</summary>
+    public void Retarget(CitizenRequest request, Acknowledgement ack)
+    {
+        if (acknowledgement is null) return;
+        acknowledgement.Subject = acknowledgement.Channel == MessageChannel.Email ? ack.Subject : null;
+        acknowledgement.Body = acknowledgement.Channel == MessageChannel.Email ? ack.Text(greeting) : ack.Sms();
+        acknowledgement.HtmlBody = acknowledgement.Channel == MessageChannel.Email ? Html(ack, greeting) : null;
+    }
+
+    /// <summary>An agent's public reply, on the channel the citizen can be reached by (e-mail first, then a mobile).</summary>
+    public async Task<MessageChannel?> AddReplyAsync(CitizenRequest request, Organisation organisation, Unit unit, string reply, string eventId, CancellationToken ct)
+    {
+        var code = TrackingCode.Display(request.TrackingCode);
+        if (request.Email is { } email)
+        {
+            var text = $"Bonjour {request.DisplayName},\n\n{unit.Name} répond à votre demande {code} :\n\n{reply}\n\n"
+                + $"Suivre votre demande : {TrackingUrl} (code {code} et votre nom de famille).\n"
+                + $"{unit.Name}, {unit.ToDomain().PostalAddress}, {unit.Phone}\n\n{organisation.Name}\n";
+            var h = HtmlEncoder.Default;
+            var paragraphs = string.Concat(reply.Replace("\r\n", "\n").Split("\n\n").Select(p => $"<p>{h.Encode(p).Replace("\n", "<br>")}</p>"));
+            var html = $"""
+                <!DOCTYPE html>
+                <html lang="fr"><head><meta charset="utf-8"><title>Réponse à votre demande {h.Encode(code)}</title></head>
+                <body><p>Bonjour {h.Encode(request.DisplayName)},</p><p>{h.Encode(unit.Name)} répond à votre demande {h.Encode(code)} :</p>
+                {paragraphs}
+                <p><a href="{h.Encode(TrackingUrl)}">Suivre votre demande</a> (code {h.Encode(code)} et votre nom de famille).</p>
+                <p>{h.Encode(unit.Name)}, {h.Encode(unit.ToDomain().PostalAddress)}, {h.Encode(unit.Phone)}<br>{h.Encode(organisation.Name)}</p>
+                </body></html>
+                """;
+            Add(request, MessageKind.RequestReply, MessageChannel.Email, email, $"Réponse à votre demande {code}", text, html, eventId);
+            return MessageChannel.Email;
+        }
+        if (await MobileAsync(request, ct) is { } mobile)
+        {
+            var sms = $"{organisation.Name}, demande {request.TrackingCode} : {reply}";
+            Add(request, MessageKind.RequestReply, MessageChannel.Sms, mobile, null, sms.Length > 700 ? sms[..697] + "..." : sms, null, eventId);
+            return MessageChannel.Sms;
+        }
+        return null;
+    }
+
+    private async Task<string?> MobileAsync(CitizenRequest request, CancellationToken ct)
+    {
+        if (FrenchPhone.Parse(request.Phone) is not { IsMobile: true } phone) return null;
+        return await db.Set<Notifications.SmsOptOut>().AnyAsync(o => o.Phone == phone.E164, ct) ? null : phone.E164;
+    }
+
+    private static string Html(Acknowledgement ack, string? name)
+    {
+        var h = HtmlEncoder.Default;
+        var items = string.Concat(ack.Items.Select(i => i.Label == "Suivre votre demande"
+            ? $"<li>{h.Encode(i.Label)} : <a href=\"{h.Encode(i.Value)}\">{h.Encode(i.Value)}</a></li>\n"
+            : $"<li>{h.Encode(i.Label)} : <strong>{h.Encode(i.Value)}</strong></li>\n"));
+        return $"""
+            <!DOCTYPE html>
+            <html lang="fr"><head><meta charset="utf-8"><title>{h.Encode(ack.Subject)}</title></head>
+            <body>
+            <p>Bonjour {h.Encode(name ?? "")},</p>
+            <p>{h.Encode(ack.OrganisationName)} a bien reçu votre demande. Voici son accusé de réception.</p>
+            <ul>
+            {items}</ul>
+            <p>Gardez le code de suivi : avec votre nom de famille, il permet de suivre la demande sur le lien ci-dessus.</p>
+            <p>Besoin d'aide pour vos démarches ? Un conseiller France Services peut vous accompagner près de chez vous : <a href="{h.Encode(ack.FranceServicesUrl)}">{h.Encode(ack.FranceServicesUrl)}</a></p>
+            <p>{h.Encode(ack.OrganisationName)}<br>Ce message est envoyé automatiquement : merci de ne pas y répondre.</p>
+            </body></html>
+            """;
+    }
+
+    private OutboxMessage Add(CitizenRequest request, MessageKind kind, MessageChannel channel, string to, string? subject, string text, string? html, string key)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var id = Secrets.NewId();
+        var message = new OutboxMessage
+        {
+            Id = id,
+            OrganisationId = request.OrganisationId,
+            Kind = kind,
+            Channel = channel,
+            Recipient = to,
+            Subject = subject is { Length: > 300 } ? subject[..300] : subject,
+            Body = text,
+            HtmlBody = html,
+            ScheduledUtc = now,
+            // One acknowledgement per request, one message per reply event.
+            IdempotencyKey = $"request:{request.Id}:{key}",
+            Status = MessageStatus.Pending,
+            NextAttemptUtc = now,
+            ProviderReference = channel == MessageChannel.Email ? $"<{id}.{kind.ToString().ToLowerInvariant()}@{mail.Domain}>" : null,
+            CreatedUtc = now,
+        };
+        db.Add(message);
+        return message;
+    }
+}
