@@ -7,6 +7,8 @@ using Guichet.Web.Features.Closures;
 using Guichet.Web.Features.IdentityDocuments;
 using Guichet.Web.Features.Notifications;
 using Guichet.Web.Features.Nearby;
+using Guichet.Web.Features.Waitlist;
+using Guichet.Web.Features.Withdrawals;
 using Guichet.Web.Platform;
 
 if (SchemaScript.TryRun(args)) return;
@@ -21,6 +23,8 @@ builder.AddIdentityDocuments(); // documents checklist: questionnaire, FAQ, per-
 builder.AddNotifications();     // outbox, dispatcher, e-mail over SMTP
 builder.AddAdministration();
 builder.AddNearby();             // communes and distances, booking rules per reason, urgent reserve
+builder.AddWaitlist();           // waiting list: freed slots offered to the first people waiting
+builder.AddWithdrawals();        // deposits of applications, withdrawal slots, "titre disponible"
 builder.AddAnts();              // ANTS hub endpoints, coordination API client (and its local fake)
 
 var app = builder.Build();

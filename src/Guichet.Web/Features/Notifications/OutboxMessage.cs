@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Guichet.Web.Features.Notifications;
 
-public enum MessageKind { Confirmation, Cancellation, Reminder, Moved }
+public enum MessageKind { Confirmation, Cancellation, Reminder, Moved, WaitlistOffer, WithdrawalReady }
 
 public enum MessageChannel { Email, Sms }
 
@@ -16,6 +16,8 @@ public static class MessageKindNames
         MessageKind.Cancellation => "Annulation",
         MessageKind.Reminder => "Rappel",
         MessageKind.Moved => "Déplacement",
+        MessageKind.WaitlistOffer => "Proposition (liste d'attente)",
+        MessageKind.WithdrawalReady => "Titre disponible",
         _ => kind.ToString(),
     };
 }
