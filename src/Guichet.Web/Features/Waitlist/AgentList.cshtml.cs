@@ -32,7 +32,7 @@ public sealed class AgentListModel(GuichetDb db, CurrentAgent current, TimeProvi
         var now = clock.GetUtcNow().UtcDateTime;
         var site = Site;
         var entries = (await db.Set<WaitlistEntry>().AsNoTracking().Where(e => e.Status == WaitlistStatus.Active)
-            .OrderBy(e => e.CreatedUtc).ToListAsync(ct)).Where(e => e.Accepts(site)).ToList();
+            .OrderBy(e => e.CreatedUtc).ThenBy(e => e.Id).ToListAsync(ct)).Where(e => e.Accepts(site)).ToList();
         var ids = entries.Select(e => e.Id).ToList();
         var offers = await db.Set<WaitlistOffer>().AsNoTracking().Where(o => ids.Contains(o.EntryId)).ToListAsync(ct);
         Rows = entries.Select(e => (e, offers.Count(o => o.EntryId == e.Id),

@@ -71,7 +71,7 @@ public sealed class OfferFreedSlots(GuichetDb db, FindSlots finder, WaitlistMess
         {
             var entries = (await db.Set<WaitlistEntry>().AsNoTracking()
                     .Where(e => e.Status == WaitlistStatus.Active && e.NotAfter >= firstDay)
-                    .OrderBy(e => e.CreatedUtc).ToListAsync(ct))
+                    .OrderBy(e => e.CreatedUtc).ThenBy(e => e.Id).ToListAsync(ct))
                 .Where(e => e.Accepts(site) && (e.NotBefore is null || e.NotBefore <= lastDay)).ToList();
             var held = await HeldAsync(entries, ct);
             entries = entries.Where(e => e.AppointmentId is null || held.ContainsKey(e.AppointmentId)).ToList();
