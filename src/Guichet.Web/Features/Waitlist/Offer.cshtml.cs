@@ -77,6 +77,8 @@ public sealed class OfferModel(GuichetDb db, TakeOffer take, JoinWaitlist join, 
         (Offer, Entry) = (offer, entry);
         var now = clock.GetUtcNow().UtcDateTime;
         Closed = TakeOffer.ClosedWhy(offer, entry, now);
+        // Lost to another offeree a moment before this answer was read: the same words as losing the race itself.
+        if (offer.Status == OfferStatus.Lost) Taken = true;
         Site = await db.Sites.AsNoTracking().FirstAsync(s => s.Id == offer.SiteId, ct);
         ReasonName = await db.Reasons.AsNoTracking().Where(r => r.OrganisationId == Site.OrganisationId && r.Code == offer.ReasonCode)
             .Select(r => r.Name).FirstOrDefaultAsync(ct) ?? offer.ReasonCode;
