@@ -122,7 +122,7 @@ public sealed class JoinWaitlist(GuichetDb db, Nearby.FindPlace places, TimeProv
         };
         db.Add(entry);
         await db.SaveChangesAsync(ct);
-        log.LogInformation("Waitlist entry {EntryId} created{ForAppointment}", entry.Id, held is null ? "" : $" for appointment {held.Id}");
+        log.LogInformation("Waitlist entry {EntryId} created (appointment {AppointmentId})", entry.Id, held?.Id ?? "none");
         return new JoinResult.Joined(entry, token);
     }
 

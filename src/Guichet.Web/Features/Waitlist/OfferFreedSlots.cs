@@ -93,11 +93,10 @@ public sealed class OfferFreedSlots(GuichetDb db, FindSlots finder, WaitlistMess
             foreach (var start in slots.Select(s => s.StartUtc).Distinct().Order())
             {
                 var day = DateOnly.FromDateTime(FrenchDates.ToLocal(start, zone));
-                var fits = entries.Where(e => !busy.Contains(e.Id) && !alreadyOffered.Contains((e.Id, start))
-                        && slots.Contains((start, e.ReasonCode, e.Persons))
-                        && (e.NotBefore is null || e.NotBefore <= day) && e.NotAfter >= day
-                        && (e.AppointmentId is null || held[e.AppointmentId] > start))
-                    .Take(options.OffersPerSlot).ToList();
+                var candidates = entries.Where(e => !busy.Contains(e.Id) && !alreadyOffered.Contains((e.Id, start)) && slots.Contains((start, e.ReasonCode, e.Persons)));
+                var fits = Domain.Scheduling.WaitlistRules.FirstOffered(candidates,
+                    e => new Domain.Scheduling.WaitlistWish(e.NotBefore, e.NotAfter, e.AppointmentId is null ? null : held[e.AppointmentId]),
+                    day, start, options.OffersPerSlot);
                 foreach (var entry in fits)
                 {
                     var token = Secrets.NewToken();
@@ -105,7 +104,7 @@ public sealed class OfferFreedSlots(GuichetDb db, FindSlots finder, WaitlistMess
                     {
                         Id = Secrets.NewId(), OrganisationId = site.OrganisationId, EntryId = entry.Id, SiteId = site.Id,
                         ReasonCode = entry.ReasonCode, StartUtc = start, TokenHash = Secrets.Hash(token), Status = OfferStatus.Open,
-                        CreatedUtc = now, ExpiresUtc = Min(now.AddHours(options.OfferHours), start),
+                        CreatedUtc = now, ExpiresUtc = Domain.Scheduling.WaitlistRules.OfferExpiry(now, options.OfferHours, start),
                     };
                     db.Add(offer);
                     made.Add((offer, entry, token));
@@ -174,8 +173,6 @@ public sealed class OfferFreedSlots(GuichetDb db, FindSlots finder, WaitlistMess
     }
 
     private const int TimeUnitsMinutes = Domain.Scheduling.TimeUnits.Minutes;
-
-    private static DateTime Min(DateTime a, DateTime b) => a < b ? a : b;
 }
 
 /// <summary>Runs <see cref="OfferFreedSlots.RunOnceAsync"/> every few seconds.</summary>
