@@ -280,6 +280,31 @@ public sealed partial class WaitlistTests(WaitlistApp app) : IClassFixture<Waitl
         Assert.NotEqual(HttpStatusCode.OK, (await anonymous.GetAsync("/agent/liste-attente")).Status);
     }
 
+    [Fact]
+    public async Task Lifting_a_closure_offers_its_slots_to_the_waiting_list()
+    {
+        using var admin = new Browser(app);
+        await admin.SignInAsync("admin@saint-aubin.demo");
+        var page = await admin.GetAsync("/admin/fermetures");
+        var saved = await admin.SubmitAsync(page, "form#ajouter-fermeture", new Dictionary<string, string?>
+        {
+            ["siteId"] = Site, ["stationId"] = "", ["kind"] = "Closure", ["startDate"] = "2027-01-27", ["endDate"] = "2027-01-27",
+            ["startTime"] = "", ["endTime"] = "", ["reason"] = "Inventaire", ["agentId"] = "",
+        });
+        Assert.Equal(HttpStatusCode.Redirect, saved.Status);
+        Assert.Empty(await app.SlotsAsync(site: Site, from: "2027-01-27", to: "2027-01-27"));
+        await JoinAsync("closure@exemple.fr", "2027-01-27", notBefore: "2027-01-27");
+        await app.OfferAsync();
+        Assert.Empty(await OffersToAsync("closure@exemple.fr"));
+
+        var detail = await admin.FollowAsync(saved);
+        var deleted = await admin.SubmitAsync(detail, "form[action*='handler=Delete']", new Dictionary<string, string?>());
+        Assert.Equal(HttpStatusCode.Redirect, deleted.Status);
+        await app.OfferAsync();
+        var offer = Assert.Single(await OffersToAsync("closure@exemple.fr"));
+        Assert.Contains("mercredi 27 janvier 2027 à 9 h", offer.Body);
+    }
+
     [GeneratedRegex(@"/liste-attente/offre/([0-9a-f]+)\?token=([A-Za-z0-9_\-%]+)")]
     private static partial Regex OfferRegex();
 }

@@ -87,9 +87,13 @@ public sealed class WaitlistJob
     public DateTime? ProcessedUtc { get; set; }
 
     /// <summary>The job for the minutes an appointment held until now (it was cancelled or moved away).</summary>
-    public static WaitlistJob Released(Appointment a, DateTime fromUtc, DateTime toUtc, string stationId, DateTime nowUtc) => new()
+    public static WaitlistJob Released(Appointment a, DateTime fromUtc, DateTime toUtc, string stationId, DateTime nowUtc) =>
+        Freed(a.OrganisationId, a.SiteId, stationId, fromUtc, toUtc, nowUtc);
+
+    /// <summary>The job for minutes of a station freed otherwise (a closure lifted).</summary>
+    public static WaitlistJob Freed(string organisationId, string siteId, string stationId, DateTime fromUtc, DateTime toUtc, DateTime nowUtc) => new()
     {
-        Id = Platform.Secrets.NewId(), OrganisationId = a.OrganisationId, SiteId = a.SiteId, StationId = stationId,
+        Id = Platform.Secrets.NewId(), OrganisationId = organisationId, SiteId = siteId, StationId = stationId,
         FromUtc = fromUtc, ToUtc = toUtc, CreatedUtc = nowUtc,
     };
 
