@@ -8,6 +8,8 @@ using Guichet.Web.Features.IdentityDocuments;
 using Guichet.Web.Features.Notifications;
 using Guichet.Web.Features.Nearby;
 using Guichet.Web.Features.Requests;
+using Guichet.Web.Features.Waitlist;
+using Guichet.Web.Features.Withdrawals;
 using Guichet.Web.Platform;
 
 if (SchemaScript.TryRun(args)) return;
@@ -23,6 +25,8 @@ builder.AddNotifications();     // outbox, dispatcher, e-mail over SMTP
 builder.AddAdministration();
 builder.AddNearby();             // communes and distances, booking rules per reason, urgent reserve
 builder.AddRequests();           // citizen requests: units, categories, web form, tracking, agents' inbox
+builder.AddWaitlist();           // waiting list: freed slots offered to the first people waiting
+builder.AddWithdrawals();        // deposits of applications, withdrawal slots, "titre disponible"
 builder.AddAnts();              // ANTS hub endpoints, coordination API client (and its local fake)
 
 var app = builder.Build();

@@ -59,7 +59,7 @@ public sealed class TemplateTests(MailApp app) : IClassFixture<MailApp>
     [Fact]
     public void Every_default_text_is_a_valid_template_of_its_own_fields()
     {
-        Assert.Equal(6, TemplateCatalog.All.Select(s => (s.Kind, s.Channel)).Distinct().Count());
+        Assert.Equal(10, TemplateCatalog.All.Select(s => (s.Kind, s.Channel)).Distinct().Count());
         foreach (var spec in TemplateCatalog.All)
             Assert.Empty(TemplateCatalog.Validate(spec, spec.DefaultSubject, spec.DefaultBody));
     }
@@ -81,7 +81,7 @@ public sealed class TemplateTests(MailApp app) : IClassFixture<MailApp>
                 Assert.Equal(HttpStatusCode.OK, saved.Status);
                 Assert.Contains("Enregistré", saved.Text);
             }
-            Assert.Equal(6, (await StoredAsync()).Count(t => t.OrganisationId == "mairie-lorval"));
+            Assert.Equal(TemplateCatalog.All.Count, (await StoredAsync()).Count(t => t.OrganisationId == "mairie-lorval"));
 
             var after = await BookAsync("2026-12-08", index: 1);
             await CancelAsync(after);

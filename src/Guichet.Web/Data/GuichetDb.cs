@@ -141,6 +141,8 @@ public sealed class GuichetDb(DbContextOptions<GuichetDb> options) : DbContext(o
         Features.Agenda.CalendarFeed.Map(b);
         Features.Nearby.Commune.Map(b);
         Features.Requests.RequestsMapping.Map(b);
+        Features.Waitlist.WaitlistJob.Map(b);
+        Features.Withdrawals.ApplicationDeposit.Map(b);
 
         // snake_case columns: plain SQL in migrations and psql stays readable without quotes.
         foreach (var entity in b.Model.GetEntityTypes())

@@ -73,6 +73,9 @@ public sealed class Reason
     public int LatestDays { get; set; } = Guichet.Domain.Scheduling.BookingDelays.MaxLatestDays;
     public int UrgentPercent { get; set; }
     public int UrgentReleaseHours { get; set; } = 24;
+    /// <summary>Withdrawal of the title (Features/Withdrawals): instruction then manufacturing, in working days after the deposit.</summary>
+    public int InstructionWorkingDays { get; set; }
+    public int ManufacturingWorkingDays { get; set; }
 
     public Guichet.Domain.Scheduling.BookingDelays Delays => new(EarliestWorkingDays, LatestDays);
     public Guichet.Domain.Scheduling.UrgentReserve Reserve => new(UrgentPercent, UrgentReleaseHours);

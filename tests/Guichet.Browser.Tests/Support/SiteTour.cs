@@ -56,8 +56,31 @@ public static class SiteTour
             await page.GetByRole(AriaRole.Button, new() { Name = "Confirmer le déplacement" }).ClickAsync();
             await ExpectHeadingAsync(page, "Votre rendez-vous est déplacé");
         });
+        // The waiting list, as a citizen who found no convenient slot.
+        await Visit("liste d'attente : inscription", async () =>
+        {
+            await page.GotoAsync($"/liste-attente/inscription?reason=CNI&persons=1&site={Lorval}");
+            await ExpectHeadingAsync(page, "Être prévenu si un créneau se libère");
+        });
+        await Visit("liste d'attente : envoyée vide (erreurs)", async () =>
+        {
+            await page.GetByRole(AriaRole.Button, new() { Name = "M'inscrire sur la liste d'attente" }).ClickAsync();
+            await Expect(page.GetByRole(AriaRole.Heading, new() { NameRegex = new Regex("^Le formulaire contient") })).ToBeVisibleAsync();
+        });
+        await Visit("liste d'attente : inscrit", async () =>
+        {
+            await page.Locator("#firstName").FillAsync("Lou");
+            await page.Locator("#lastName").FillAsync("Patient");
+            await page.Locator("#email").FillAsync("lou.patient@exemple.fr");
+            await page.GetByRole(AriaRole.Button, new() { Name = "M'inscrire sur la liste d'attente" }).ClickAsync();
+            await ExpectHeadingAsync(page, "Vous êtes inscrit sur la liste d'attente");
+        });
         // Cancelled after its move: the tour leaves no appointment behind.
-        await Visit("rendez-vous annulé", () => CancelAsync(page));
+        await Visit("rendez-vous annulé", async () =>
+        {
+            await OpenManageLinkAsync(page, booking!);
+            await CancelAsync(page);
+        });
         await Visit("page introuvable (404)", async () =>
         {
             var response = await page.GotoAsync("/cette-page-n-existe-pas");
@@ -104,6 +127,7 @@ public static class SiteTour
             await Expect(page.GetByRole(AriaRole.Heading, new() { NameRegex = new Regex("^Le formulaire contient") })).ToBeVisibleAsync();
         });
         var agentBookedCode = "";
+        var agentBookedUrl = "";
         await Visit("rendez-vous réservé par l'agent", async () =>
         {
             await page.Locator("#firstName").FillAsync("Gaston");
@@ -112,6 +136,7 @@ public static class SiteTour
             await page.GetByRole(AriaRole.Button, new() { Name = "Réserver", Exact = true }).ClickAsync();
             await ExpectHeadingAsync(page, "Rendez-vous de Gaston Hérault");
             agentBookedCode = (await page.Locator("strong.code").TextContentAsync())?.Trim() ?? "";
+            agentBookedUrl = page.Url;
         });
         // The agent's move pages are looked at, not confirmed: the closure below expects the appointment where it is.
         await Visit("déplacer un rendez-vous (agent) : créneaux", async () =>
@@ -147,6 +172,20 @@ public static class SiteTour
             await page.GetByRole(AriaRole.Link, new() { Name = "Retour à l'agenda" }).ClickAsync();
             await page.GetByRole(AriaRole.Link, new() { Name = "Abonnements d'agenda" }).ClickAsync();
             await ExpectHeadingAsync(page, "Abonnements d'agenda");
+        });
+        await Visit("liste d'attente d'un lieu", async () =>
+        {
+            await page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Liste d'attente" }).ClickAsync();
+            await ExpectHeadingAsync(page, "Liste d'attente — Hôtel de ville de Lorval");
+            await Expect(page.Locator("table tbody tr").Filter(new() { HasText = "PATIENT Lou" })).ToBeVisibleAsync();
+        });
+        // Gaston's appointment is still to come: the deposit is refused, the page says why.
+        await Visit("dépôt du dossier : refusé avant le rendez-vous (erreur)", async () =>
+        {
+            await page.GotoAsync(agentBookedUrl);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Enregistrer le dépôt du dossier" }).ClickAsync();
+            await ExpectHeadingAsync(page, "Dépôt du dossier de Gaston Hérault");
+            await Expect(page.GetByRole(AriaRole.Alert)).ToBeVisibleAsync();
         });
         await Visit("agents de la collectivité", async () =>
         {

@@ -51,6 +51,8 @@ public sealed class CancelAppointment(GuichetDb db, AppointmentMessages messages
         // Part of the same transaction as the cancellation itself.
         await messages.AddCancellationAsync(appointment, ct);
         await ants.AddAfterCancellationAsync(appointment, ct);   // the ANTS delete, likewise
+        // The freed minutes go to the waiting list (Features/Waitlist), likewise: no freed slot is forgotten.
+        if (appointment.StartUtc > now) db.Add(Waitlist.WaitlistJob.Released(appointment, appointment.StartUtc, appointment.EndUtc, appointment.StationId, now));
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         await db.SaveChangesAsync(ct);
         await db.SlotClaims.Where(c => c.AppointmentId == appointment.Id).ExecuteDeleteAsync(ct);

@@ -73,6 +73,16 @@ public sealed partial class MoveAppointment(GuichetDb db, FindSlots finder, Appo
         return appointment is null ? new MoveResult.NotFound() : await MoveAsync(appointment, null, agent.Id, start, ct);
     }
 
+    /// <summary>
+    /// The citizen through a waiting-list offer's link (Features/Waitlist/TakeOffer): the offer's token stands for
+    /// the manage link's, which is read back from the citizen's messages as for an agent's move.
+    /// </summary>
+    public async Task<MoveResult> ByWaitlistAsync(string appointmentId, DateTimeOffset start, CancellationToken ct)
+    {
+        var appointment = await db.Appointments.AsNoTracking().FirstOrDefaultAsync(a => a.Id == appointmentId, ct);
+        return appointment is null ? new MoveResult.NotFound() : await MoveAsync(appointment, null, "citizen", start, ct);
+    }
+
     public static Task<Appointment?> FindForAgentAsync(GuichetDb db, string appointmentId, Agent agent, CancellationToken ct) =>
         db.Appointments.AsNoTracking().FirstOrDefaultAsync(a => a.Id == appointmentId
             && (a.OrganisationId == agent.OrganisationId || a.PartnerOrganisationId == agent.OrganisationId), ct);
@@ -168,6 +178,8 @@ public sealed partial class MoveAppointment(GuichetDb db, FindSlots finder, Appo
             db.SlotClaims.AddRange(TimeUnits.Covering(moved.StartUtc, moved.EndUtc)
                 .Select(u => new SlotClaim { StationId = station.StationId, Unit = u, AppointmentId = moved.Id }));
             db.Add(move);
+            // The old minutes are free again: the waiting list is offered them, in this same transaction.
+            db.Add(Waitlist.WaitlistJob.Released(appointment, from.StartUtc, appointment.EndUtc, from.StationId, now));
             var link = token ?? newToken;
             await messages.AddAsync(moved, site, reason, move, link, linkIsNew: newToken is not null, ct);
             if (link is not null)

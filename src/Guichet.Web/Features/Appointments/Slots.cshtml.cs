@@ -110,6 +110,10 @@ public sealed class SlotsModel(GuichetDb db, FindSlots finder, Nearby.FindPlace 
         $"/rendez-vous/coordonnees?site={Uri.EscapeDataString(slot.Site.Id)}&reason={Uri.EscapeDataString(slot.Reason.Code)}"
         + $"&persons={PersonCount}&pre={(Pre ? 1 : 0)}&start={Uri.EscapeDataString(FrenchDates.ToOffset(slot.StartUtc, slot.Site.TimeZone).ToString("yyyy-MM-ddTHH:mm:sszzz"))}";
 
+    public string WaitlistUrl =>
+        $"/liste-attente/inscription?reason={Uri.EscapeDataString(Reason ?? "")}&persons={PersonCount}"
+        + (string.IsNullOrEmpty(Site) ? "" : $"&site={Uri.EscapeDataString(Site)}") + NearQuery;
+
     /// <summary>With a single town hall chosen, every time of the day is listed.</summary>
     public bool AllTimes => !string.IsNullOrEmpty(Site);
 

@@ -145,7 +145,21 @@ public sealed class RecordClosures(GuichetDb db, TimeProvider clock, ILogger<Rec
     public async Task<bool> DeleteAsync(string? id, Agent admin, CancellationToken ct)
     {
         if (string.IsNullOrEmpty(id)) return false;
+        var closure = await db.Set<Closure>().AsNoTracking().FirstOrDefaultAsync(c => c.Id == id && c.OrganisationId == admin.OrganisationId, ct);
+        if (closure is null) return false;
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
         var removed = await db.Set<Closure>().Where(c => c.Id == id && c.OrganisationId == admin.OrganisationId).ExecuteDeleteAsync(ct);
+        if (removed > 0 && closure.EndUtc > now)
+        {
+            // The lifted period's slots are free again: the waiting list (Features/Waitlist) is offered them, in this transaction.
+            var stations = closure.StationId is { } one ? [one]
+                : await db.Stations.AsNoTracking().Where(s => s.SiteId == closure.SiteId && s.Active).Select(s => s.Id).ToListAsync(ct);
+            foreach (var station in stations)
+                db.Add(Waitlist.WaitlistJob.Freed(closure.OrganisationId, closure.SiteId, station, closure.StartUtc > now ? closure.StartUtc : now, closure.EndUtc, now));
+            await db.SaveChangesAsync(ct);
+        }
+        await tx.CommitAsync(ct);
         if (removed > 0) log.LogInformation("Closure {ClosureId} removed by {AgentId}", id, admin.Id);
         return removed > 0;
     }

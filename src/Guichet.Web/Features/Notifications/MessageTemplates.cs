@@ -74,6 +74,12 @@ public static class TemplateCatalog
     private static readonly TemplateField Pieces = new("pieces", "lien de la liste des pièces à apporter ; vide pour un motif sans liste, et la ligne disparaît");
     private static readonly TemplateField EmailWhy = new("annulation", "qui a annulé : « Votre rendez-vous a bien été annulé, comme vous l'avez demandé. » ou « La mairie a annulé votre rendez-vous. »");
     private static readonly TemplateField SmsWhy = new("annulation", "qui a annulé : « comme demandé » ou « par la mairie »");
+    private static readonly TemplateField OfferLink = new("lien", "lien pour prendre le créneau proposé");
+    private static readonly TemplateField EmailUntil = new("expiration", "jusqu'à quand la proposition vaut, par exemple « lundi 30 novembre 2026 à 19 h »");
+    private static readonly TemplateField SmsUntil = new("expiration", "jusqu'à quand la proposition vaut, par exemple « lundi 30 novembre à 19h »");
+    private static readonly TemplateField WithdrawalLink = new("lien", "lien pour choisir le créneau de retrait");
+    private static readonly TemplateField EmailFrom = new("date", "premier jour de retrait possible, par exemple « mardi 29 décembre 2026 »");
+    private static readonly TemplateField SmsFrom = new("date", "premier jour de retrait possible sans l'année, par exemple « mardi 29 décembre »");
     private static readonly TemplateField Reply = new("reponse", "« ou répondez ANNULER » et le code, précédé d'une espace, quand le fournisseur reçoit les réponses ; vide sinon");
 
     public static readonly IReadOnlyList<TemplateSpec> All =
@@ -109,6 +115,28 @@ public static class TemplateCatalog
         new(MessageKind.Cancellation, MessageChannel.Sms, "annulation-sms", "Annulation par SMS",
             [SmsDate, SmsTime, Lieu, Adresse, Code, SmsWhy, BookLink, Mairie], null,
             "RDV du {date} à {heure} ({lieu}, code {code}) annulé {annulation}. Nouveau RDV : {lien}"),
+        new(MessageKind.WaitlistOffer, MessageChannel.Email, "liste-attente-email", "Proposition de la liste d'attente par e-mail",
+            [Prenom, Nom, Motif, EmailDate, EmailTime, Lieu, Adresse, OfferLink, EmailUntil, Mairie],
+            "Un créneau s'est libéré le {date} à {heure}",
+            "Bonjour {prenom} {nom},\n\nVous êtes sur la liste d'attente : un créneau vient de se libérer.\n\n"
+            + "Motif : {motif}\nDate : le {date} à {heure}\nLieu : {lieu}\nAdresse : {adresse}\n\n"
+            + "Pour le prendre, ouvrez ce lien avant le {expiration} :\n{lien}\n\n"
+            + "Ce créneau est proposé à plusieurs personnes : la première qui le prend l'obtient.\n"
+            + "Si vous avez déjà un rendez-vous, il est avancé à ce créneau ; vous n'en aurez pas deux.\n"
+            + "Le même lien permet de quitter la liste d'attente.\n\n" + Footer),
+        new(MessageKind.WaitlistOffer, MessageChannel.Sms, "liste-attente-sms", "Proposition de la liste d'attente par SMS",
+            [SmsDate, SmsTime, Lieu, Adresse, OfferLink, SmsUntil, Mairie], null,
+            "Créneau libéré le {date} à {heure}, {lieu}. Le 1er qui le prend l'obtient. Avant le {expiration} : {lien}"),
+        new(MessageKind.WithdrawalReady, MessageChannel.Email, "titre-disponible-email", "Titre disponible par e-mail",
+            [Prenom, Nom, Motif, EmailFrom, Lieu, Adresse, WithdrawalLink, Mairie],
+            "Votre titre est disponible : choisissez votre créneau de retrait",
+            "Bonjour {prenom} {nom},\n\nVotre titre est prêt ({motif}). Vous pouvez venir le retirer à partir du {date}.\n\n"
+            + "Lieu : {lieu}\nAdresse : {adresse}\n\n"
+            + "Choisissez votre créneau de retrait avec ce lien :\n{lien}\n\n"
+            + "Venez en personne, avec votre ancien titre s'il vous en reste un.\n\n" + Footer),
+        new(MessageKind.WithdrawalReady, MessageChannel.Sms, "titre-disponible-sms", "Titre disponible par SMS",
+            [SmsFrom, Lieu, Adresse, WithdrawalLink, Mairie], null,
+            "Votre titre est disponible à {lieu} dès le {date}. Choisissez votre créneau de retrait : {lien}"),
     ];
 
     public static TemplateSpec? Find(string slug) => All.FirstOrDefault(s => s.Slug == slug);

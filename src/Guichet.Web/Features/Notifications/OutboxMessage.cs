@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Guichet.Web.Features.Notifications;
 
-public enum MessageKind { Confirmation, Cancellation, Reminder, Moved, RequestAcknowledgement, RequestReply }
+public enum MessageKind { Confirmation, Cancellation, Reminder, Moved, RequestAcknowledgement, RequestReply, WaitlistOffer, WithdrawalReady }
 
 public enum MessageChannel { Email, Sms }
 
@@ -18,6 +18,8 @@ public static class MessageKindNames
         MessageKind.Moved => "Déplacement",
         MessageKind.RequestAcknowledgement => "Accusé de réception d'une demande",
         MessageKind.RequestReply => "Réponse à une demande",
+        MessageKind.WaitlistOffer => "Proposition (liste d'attente)",
+        MessageKind.WithdrawalReady => "Titre disponible",
         _ => kind.ToString(),
     };
 }

@@ -139,7 +139,14 @@ public sealed class TemplateEditorModel(GuichetDb db, CurrentAgent current, AppO
         var baseUrl = app.PublicBaseUrl.TrimEnd('/');
         var values = TemplateCatalog.Values(sample, site, reason?.Name ?? "Carte nationale d'identité", Spec.Channel);
         values["mairie"] = OrganisationName;
-        values["lien"] = Spec.Kind == MessageKind.Cancellation ? baseUrl + "/" : $"{baseUrl}/rendez-vous/{sample.Code}?token={SampleToken}";
+        values["lien"] = Spec.Kind switch
+        {
+            MessageKind.Cancellation => baseUrl + "/",
+            MessageKind.WaitlistOffer => $"{baseUrl}/liste-attente/offre/{Secrets.NewId()}?token={SampleToken}",
+            MessageKind.WithdrawalReady => $"{baseUrl}/retrait/{Secrets.NewId()}?token={SampleToken}",
+            _ => $"{baseUrl}/rendez-vous/{sample.Code}?token={SampleToken}",
+        };
+        values["expiration"] = Waitlist.WaitlistMessages.Until(start.AddHours(-36), site.TimeZone, Spec.Channel);
         values["convocation"] = $"{baseUrl}/rendez-vous/{sample.Code}/convocation.pdf?token={SampleToken}";
         values["pieces"] = LoadChecklist.TitleOfReason(sample.ReasonCode) is { } title
             ? $"{baseUrl}/pieces-a-fournir/{Uri.EscapeDataString(admin.OrganisationId)}?titre={title}" : "";

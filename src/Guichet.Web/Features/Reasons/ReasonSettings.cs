@@ -20,6 +20,8 @@ public static class ReasonSettings
         e.Property(x => x.LatestDays).HasDefaultValue(BookingDelays.MaxLatestDays).HasSentinel(BookingDelays.MaxLatestDays);
         e.Property(x => x.UrgentPercent).HasDefaultValue(0);
         e.Property(x => x.UrgentReleaseHours).HasDefaultValue(24).HasSentinel(24);
+        e.Property(x => x.InstructionWorkingDays).HasDefaultValue(0);
+        e.Property(x => x.ManufacturingWorkingDays).HasDefaultValue(0);
         e.Ignore(x => x.Delays);
         e.Ignore(x => x.Reserve);
     }

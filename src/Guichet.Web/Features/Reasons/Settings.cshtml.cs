@@ -27,6 +27,10 @@ public sealed class ReasonSettingsModel(GuichetDb db, CurrentAgent current, ILog
     [BindProperty] public string? Latest { get; set; }
     [BindProperty] public string? UrgentPercent { get; set; }
     [BindProperty] public string? UrgentReleaseHours { get; set; }
+    [BindProperty] public string? InstructionDays { get; set; }
+    [BindProperty] public string? ManufacturingDays { get; set; }
+    /// <summary>Working days, each: a title takes weeks, not years.</summary>
+    public const int MaxWithdrawalDays = 120;
 
     public string OrganisationName { get; private set; } = "";
     public IReadOnlyList<Reason> Reasons { get; private set; } = [];
@@ -62,6 +66,8 @@ public sealed class ReasonSettingsModel(GuichetDb db, CurrentAgent current, ILog
         if (!Errors.Any(e => e.Field is "earliest" or "latest")) Errors.AddRange(BookingDelays.Check(earliest, latest));
         var percent = Number(UrgentPercent, "urgentPercent", 0, UrgentReserve.MaxPercent, "La réserve d'urgence va de 0 à {1} % des créneaux.");
         var hours = Number(UrgentReleaseHours, "urgentReleaseHours", 0, UrgentReserve.MaxReleaseHours, "La remise au public va de 0 à {1} heures avant le créneau.");
+        var instruction = Number(InstructionDays, "instructionDays", 0, MaxWithdrawalDays, "Le délai d'instruction va de 0 à {1} jours ouvrés.");
+        var manufacturing = Number(ManufacturingDays, "manufacturingDays", 0, MaxWithdrawalDays, "Le délai de fabrication va de 0 à {1} jours ouvrés.");
         if (Errors.Count > 0)
         {
             Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
@@ -75,6 +81,8 @@ public sealed class ReasonSettingsModel(GuichetDb db, CurrentAgent current, ILog
         reason.LatestDays = latest;
         reason.UrgentPercent = percent;
         reason.UrgentReleaseHours = hours;
+        reason.InstructionWorkingDays = instruction;
+        reason.ManufacturingWorkingDays = manufacturing;
         await db.SaveChangesAsync(ct);
         log.LogInformation("Booking rules of reason {ReasonId} changed by {AgentId}", reason.Id, admin.Id);
         Message = $"Enregistré : les règles du motif « {reason.Name} » s'appliquent aux prochaines réservations.";
@@ -101,6 +109,8 @@ public sealed class ReasonSettingsModel(GuichetDb db, CurrentAgent current, ILog
         Latest = r.LatestDays.ToString(CultureInfo.InvariantCulture);
         UrgentPercent = r.UrgentPercent.ToString(CultureInfo.InvariantCulture);
         UrgentReleaseHours = r.UrgentReleaseHours.ToString(CultureInfo.InvariantCulture);
+        InstructionDays = r.InstructionWorkingDays.ToString(CultureInfo.InvariantCulture);
+        ManufacturingDays = r.ManufacturingWorkingDays.ToString(CultureInfo.InvariantCulture);
     }
 
     private int Number(string? text, string field, int min, int max, string message)
@@ -115,6 +125,11 @@ public sealed class ReasonSettingsModel(GuichetDb db, CurrentAgent current, ILog
     public static string Delays(Reason r) =>
         (r.EarliestWorkingDays == 0 ? "dès aujourd'hui" : $"au moins {r.EarliestWorkingDays} jour{(r.EarliestWorkingDays > 1 ? "s" : "")} ouvré{(r.EarliestWorkingDays > 1 ? "s" : "")} avant")
         + $", au plus {r.LatestDays} jours avant";
+
+    public static string Withdrawal(Reason r) =>
+        r.Code == Withdrawals.WithdrawalsFeature.ReasonCode ? "—"
+        : r.InstructionWorkingDays + r.ManufacturingWorkingDays == 0 ? "dès le dépôt"
+        : $"{r.InstructionWorkingDays} + {r.ManufacturingWorkingDays} jours ouvrés après le dépôt";
 
     public static string Reserve(Reason r) =>
         r.UrgentPercent == 0 ? "aucune" : $"{r.UrgentPercent} %, remis au public {r.UrgentReleaseHours} h avant";
