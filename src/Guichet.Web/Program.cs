@@ -7,6 +7,7 @@ using Guichet.Web.Features.Closures;
 using Guichet.Web.Features.IdentityDocuments;
 using Guichet.Web.Features.Notifications;
 using Guichet.Web.Features.Nearby;
+using Guichet.Web.Features.Voice;
 using Guichet.Web.Platform;
 
 if (SchemaScript.TryRun(args)) return;
@@ -22,6 +23,7 @@ builder.AddNotifications();     // outbox, dispatcher, e-mail over SMTP
 builder.AddAdministration();
 builder.AddNearby();             // communes and distances, booking rules per reason, urgent reserve
 builder.AddAnts();              // ANTS hub endpoints, coordination API client (and its local fake)
+builder.AddVoice();             // voice server: dialogue per call, FastAGI and TwiML doors
 
 var app = builder.Build();
 await app.InitialiseDatabaseAsync();
@@ -31,6 +33,7 @@ app.MapAgenda();
 app.MapNotifications();
 app.MapAdministration();
 app.MapAnts();
+app.MapVoice();
 app.Run();
 
 public partial class Program;   // for WebApplicationFactory

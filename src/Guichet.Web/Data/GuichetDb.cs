@@ -139,6 +139,7 @@ public sealed class GuichetDb(DbContextOptions<GuichetDb> options) : DbContext(o
         Features.Appointments.Duplicates.FindDuplicate.Map(b);
         Features.Agenda.CalendarFeed.Map(b);
         Features.Nearby.Commune.Map(b);
+        Features.Voice.VoiceData.Map(b);
 
         // snake_case columns: plain SQL in migrations and psql stays readable without quotes.
         foreach (var entity in b.Model.GetEntityTypes())
