@@ -17,6 +17,7 @@ public static class VoiceFeature
 
     public static WebApplication MapVoice(this WebApplication app)
     {
+        TwilioDoor.Map(app);
         return app;
     }
 }
