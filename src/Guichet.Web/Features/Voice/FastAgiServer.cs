@@ -14,7 +14,7 @@ namespace Guichet.Web.Features.Voice;
 /// through <see cref="RunVoiceTurn"/>, whose state is in the database. The socket is closed after HANGUP, or when
 /// the caller hangs up: Asterisk keeps a dead channel in AGI until we close.
 /// </summary>
-public sealed partial class FastAgiServer(IServiceScopeFactory scopes, IOptions<VoiceOptions> options, ILogger<FastAgiServer> log) : BackgroundService
+public sealed partial class FastAgiServer(IServiceScopeFactory scopes, IOptions<VoiceOptions> options, VoicePromptFiles promptFiles, ILogger<FastAgiServer> log) : BackgroundService
 {
     private const string EscapeDigits = "0123456789*#";
     private static readonly TimeSpan CallLimit = TimeSpan.FromMinutes(30);
@@ -125,6 +125,7 @@ public sealed partial class FastAgiServer(IServiceScopeFactory scopes, IOptions<
             {
                 case VoiceAction.Play or VoiceAction.Say:
                     if (typed.Length > 0) continue;   // the caller barged in: the rest of the prompts is skipped
+                    await promptFiles.EnsureAsync(action, ct);
                     var played = await agi.SendAsync($"STREAM FILE {prompts}/{VoicePrompts.Name(action)} \"{(gathers ? EscapeDigits : "")}\"", ct);
                     if (played.Result is > 0 and < 256) typed = ((char)played.Result).ToString();
                     break;

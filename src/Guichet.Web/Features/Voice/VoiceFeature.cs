@@ -10,6 +10,7 @@ public static class VoiceFeature
             .Validate(o => { try { o.FastAgi.EndPoint(); return true; } catch (FormatException) { return false; } }, "Voice:FastAgi:Listen doit être de la forme hôte:port.")
             .ValidateOnStart();
         builder.Services.AddScoped<RunVoiceTurn>();
+        builder.Services.AddSingleton<VoicePromptFiles>();
         builder.Services.AddSingleton<FastAgiServer>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<FastAgiServer>());
         return builder;

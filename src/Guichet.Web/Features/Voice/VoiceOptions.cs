@@ -14,6 +14,9 @@ public sealed class VoiceOptions
     public string PromptsPath { get; set; } = "/var/lib/guichet/prompts";
     /// <summary>Where the PBX writes messages (RECORD FILE).</summary>
     public string RecordingsPath { get; set; } = "/var/spool/guichet";
+    /// <summary>Make missing prompt files with espeak-ng and sox (Debian packages espeak-ng, sox) in <see cref="PromptsPath"/>,
+    /// which must then be a directory this application writes and the PBX reads.</summary>
+    public bool GeneratePrompts { get; set; }
     /// <summary>How long a slot stays held while the caller confirms.</summary>
     public int HoldMinutes { get; set; } = 5;
 }
