@@ -17,7 +17,7 @@ namespace Guichet.Bench;
 /// </summary>
 public static class VoiceScenario
 {
-    private const int MaxTurnsPerCall = 40;
+    private const int MaxTurnsPerCall = 200;
 
     public static async Task<bool> RunAsync(BenchOptions options, CancellationToken ct)
     {
