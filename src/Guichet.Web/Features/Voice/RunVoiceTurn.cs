@@ -9,6 +9,7 @@ using Guichet.Web.Data;
 using Guichet.Web.Features.Appointments;
 using Guichet.Web.Platform;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 
 namespace Guichet.Web.Features.Voice;
@@ -19,7 +20,7 @@ namespace Guichet.Web.Features.Voice;
 /// the state before answering, so the next turn may run on another node. Returns the media actions only.
 /// </summary>
 public sealed class RunVoiceTurn(GuichetDb db, FindSlots finder, BookAppointment book, CancelAppointment cancel,
-    IOptions<VoiceOptions> options, TimeProvider clock, ILogger<RunVoiceTurn> log)
+    IOptions<VoiceOptions> options, IMemoryCache cache, TimeProvider clock, ILogger<RunVoiceTurn> log)
 {
     public static readonly JsonSerializerOptions Json = new() { Converters = { new JsonStringEnumConverter() } };
     private const int SlotsPerPrompt = 3;
@@ -112,39 +113,55 @@ public sealed class RunVoiceTurn(GuichetDb db, FindSlots finder, BookAppointment
     private static string? Clean(string? number) =>
         string.IsNullOrWhiteSpace(number) || number.Trim() is "unknown" or "anonymous" or "Restricted" ? null : number.Trim();
 
+    /// <summary>What a turn needs to know about an organisation that rarely changes, read at most every 30 seconds per node.</summary>
+    private sealed record OrganisationFacts(Site? Site, List<Data.OpeningRule> Rules, List<(DateTime StartUtc, DateTime EndUtc)> Closures, int MaxPersons);
+
+    private static readonly TimeSpan FactsLifetime = TimeSpan.FromSeconds(30);
+
+    private async Task<OrganisationFacts> FactsAsync(string organisationId, CancellationToken ct) =>
+        (await cache.GetOrCreateAsync(("voice-facts", organisationId), async entry =>
+        {
+            entry.AbsoluteExpirationRelativeToNow = FactsLifetime;
+            var sites = await db.Sites.AsNoTracking().Where(s => s.OrganisationId == organisationId && s.Active).OrderBy(s => s.Name).ToListAsync(ct);
+            var siteIds = sites.Select(s => s.Id).ToList();
+            var stationIds = await db.Stations.AsNoTracking().Where(s => s.Active && siteIds.Contains(s.SiteId)).Select(s => s.Id).ToListAsync(ct);
+            var rules = await db.OpeningRules.AsNoTracking().Where(r => stationIds.Contains(r.StationId)).ToListAsync(ct);
+            var now = clock.GetUtcNow().UtcDateTime;
+            var closures = await db.Set<Closures.Closure>().AsNoTracking()
+                .Where(c => siteIds.Contains(c.SiteId) && c.StationId == null && c.EndUtc > now.AddDays(-1) && c.StartUtc < now.AddDays(2))
+                .Select(c => new { c.StartUtc, c.EndUtc }).ToListAsync(ct);
+            var maxPersons = await db.Reasons.AsNoTracking().Where(r => r.OrganisationId == organisationId && r.Code != "WITHDRAWAL")
+                .Select(r => (int?)r.MaxPersons).MaxAsync(ct) ?? 1;
+            return new OrganisationFacts(sites.FirstOrDefault(), rules, closures.Select(c => (c.StartUtc, c.EndUtc)).ToList(), maxPersons);
+        }))!;
+
     /// <summary>
     /// Open now, opening hours and address in words, from the organisation's sites and their stations' opening
     /// rules (the counter is open when a station is). The first active site stands for the organisation.
     /// </summary>
     private async Task<VoiceSetting> SettingAsync(Organisation organisation, CancellationToken ct)
     {
-        var sites = await db.Sites.AsNoTracking().Where(s => s.OrganisationId == organisation.Id && s.Active).OrderBy(s => s.Name).ToListAsync(ct);
-        var site = sites.FirstOrDefault();
+        var facts = await FactsAsync(organisation.Id, ct);
+        var site = facts.Site;
         var now = clock.GetUtcNow().UtcDateTime;
         var zone = TimeZoneInfo.FindSystemTimeZoneById(site?.TimeZone ?? "Europe/Paris");
         var local = TimeZoneInfo.ConvertTimeFromUtc(now, zone);
         var today = DateOnly.FromDateTime(local);
-        var siteIds = sites.Select(s => s.Id).ToList();
-        var stationIds = await db.Stations.AsNoTracking().Where(s => s.Active && siteIds.Contains(s.SiteId)).Select(s => s.Id).ToListAsync(ct);
-        var rules = await db.OpeningRules.AsNoTracking()
-            .Where(r => stationIds.Contains(r.StationId) && r.ValidFrom <= today.AddDays(7) && (r.ValidUntil == null || r.ValidUntil >= today))
-            .ToListAsync(ct);
+        var rules = facts.Rules.Where(r => r.ValidFrom <= today && (r.ValidUntil == null || r.ValidUntil >= today)).ToList();
         var holidays = HolidayCalendar.For(site?.Territory ?? Territory.Metropolitan);
         var time = TimeOnly.FromDateTime(local);
-        var closedNow = await db.Set<Closures.Closure>().AnyAsync(c => siteIds.Contains(c.SiteId) && c.StationId == null && c.StartUtc <= now && c.EndUtc > now, ct);
+        var closedNow = facts.Closures.Any(c => c.StartUtc <= now && c.EndUtc > now);
         var openNow = !closedNow && !holidays.IsHoliday(today)
             && rules.Any(r => r.ToDomain().AppliesOn(today) && r.StartTime <= time && time < r.EndTime);
-        var maxPersons = await db.Reasons.AsNoTracking().Where(r => r.OrganisationId == organisation.Id && r.Code != "WITHDRAWAL")
-            .Select(r => (int?)r.MaxPersons).MaxAsync(ct) ?? 1;
         options.Value.Transfers.TryGetValue(organisation.Id, out var transfer);
         return new VoiceSetting(
             organisation.Name,
             openNow,
-            HoursText(rules.Where(r => r.ValidFrom <= today).ToList()),
+            HoursText(rules),
             site is null ? "" : $"{site.Address}, {site.PostalCode} {site.City}",
             string.IsNullOrWhiteSpace(transfer) ? null : transfer,
             today,
-            Math.Clamp(maxPersons, 1, 9));
+            Math.Clamp(facts.MaxPersons, 1, 9));
     }
 
     /// <summary>"le lundi de neuf heures à douze heures et de quatorze heures à dix-sept heures ; le mardi …".</summary>

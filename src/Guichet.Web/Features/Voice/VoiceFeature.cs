@@ -9,6 +9,7 @@ public static class VoiceFeature
             .Validate(o => o.HoldMinutes is >= 1 and <= 30, "Voice:HoldMinutes va de 1 à 30.")
             .Validate(o => { try { o.FastAgi.EndPoint(); return true; } catch (FormatException) { return false; } }, "Voice:FastAgi:Listen doit être de la forme hôte:port.")
             .ValidateOnStart();
+        builder.Services.AddMemoryCache();
         builder.Services.AddScoped<RunVoiceTurn>();
         builder.Services.AddSingleton<VoicePromptFiles>();
         builder.Services.AddSingleton<FastAgiServer>();
