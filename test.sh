@@ -84,6 +84,9 @@ if [[ $QUICK == 0 ]]; then
     [[ -x "$PG_BIN/psql" ]] || APT_PKGS+=("postgresql-client-$pg_ver")
   fi
   command -v chromium >/dev/null || APT_PKGS+=(chromium)
+  # Voice prompts (Features/Voice): French speech synthesis and conversion to 8 kHz telephone formats.
+  command -v espeak-ng >/dev/null || APT_PKGS+=(espeak-ng)
+  command -v sox >/dev/null || APT_PKGS+=(sox)
   if [[ ! -f "$AXE_JS" ]] && ! command -v npm >/dev/null; then APT_PKGS+=(npm); fi
 fi
 if ((${#APT_PKGS[@]} > 0)); then

@@ -35,7 +35,9 @@ public static class BenchProgram
                     against raw inserts of as many rows on the same database
           territory 50 sites × 4 stations, 90 days, 200,000 appointments (--appointments): p50/p95/p99 of one site's
                     90-day search and of the territory-wide first 20 slots, against GET /health/live on the same server
-          all       all five, one after the other
+          voice     100 simultaneous FastAGI calls (--clients) booking by phone: p50/p95/p99 of one dialogue turn
+                    (engine + database + socket), against GET /health/live with as many concurrent clients
+          all       the first five, one after the other
 
         Options
           --postgres "<connection string>"  run on PostgreSQL: a throwaway database is created on that server
@@ -88,6 +90,7 @@ public static class BenchProgram
                     "ants" => await AntsScenario.RunAsync(options, cts.Token),
                     "reminders" => await RemindersScenario.RunAsync(options.AppointmentsGiven ? options : options with { Appointments = 100_000 }, cts.Token),
                     "territory" => await TerritoryScenario.RunAsync(options.AppointmentsGiven ? options : options with { Appointments = 200_000 }, cts.Token),
+                    "voice" => await VoiceScenario.RunAsync(options, cts.Token),
                     _ => throw new InvalidOperationException(),
                 };
                 Console.WriteLine($"took      {watch.Elapsed.TotalSeconds:0} s for the {scenario} scenario (app start, data, measures and checks)");
@@ -136,7 +139,7 @@ public static class BenchProgram
             }
         }
         if (scenario is null) throw new ArgumentException("Name a scenario: slots, booking, ants, reminders, territory or all.");
-        if (scenario is not ("slots" or "booking" or "ants" or "reminders" or "territory" or "all")) throw new ArgumentException($"Unknown scenario '{scenario}'.");
+        if (scenario is not ("slots" or "booking" or "ants" or "reminders" or "territory" or "voice" or "all")) throw new ArgumentException($"Unknown scenario '{scenario}'.");
         if (postgres is not null && string.IsNullOrWhiteSpace(postgres)) throw new ArgumentException("--postgres needs a connection string.");
         return new BenchOptions(scenario, postgres, appointments ?? 10_000, appointments is not null, requests, warmUp, clients, TimeSpan.FromSeconds(seconds ?? 20), seconds is not null, keep);
     }

@@ -10,6 +10,7 @@ using Guichet.Web.Features.Nearby;
 using Guichet.Web.Features.Requests;
 using Guichet.Web.Features.Waitlist;
 using Guichet.Web.Features.Withdrawals;
+using Guichet.Web.Features.Voice;
 using Guichet.Web.Platform;
 
 if (SchemaScript.TryRun(args)) return;
@@ -28,6 +29,7 @@ builder.AddRequests();           // citizen requests: units, categories, web for
 builder.AddWaitlist();           // waiting list: freed slots offered to the first people waiting
 builder.AddWithdrawals();        // deposits of applications, withdrawal slots, "titre disponible"
 builder.AddAnts();              // ANTS hub endpoints, coordination API client (and its local fake)
+builder.AddVoice();             // voice server: dialogue per call, FastAGI and TwiML doors
 
 var app = builder.Build();
 await app.InitialiseDatabaseAsync();
@@ -38,6 +40,7 @@ app.MapNotifications();
 app.MapAdministration();
 app.MapRequests();
 app.MapAnts();
+app.MapVoice();
 app.Run();
 
 public partial class Program;   // for WebApplicationFactory

@@ -256,6 +256,11 @@ public static class SiteTour
             await page.GotoAsync("/supervision/messages?from=hier&to=demain");
             await Expect(page.GetByRole(AriaRole.Heading, new() { NameRegex = new Regex("^Le formulaire contient") })).ToBeVisibleAsync();
         });
+        await Visit("appels au serveur vocal", async () =>
+        {
+            await page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Appels", Exact = true }).ClickAsync();
+            await ExpectHeadingAsync(page, "Appels au serveur vocal de Mairie de Lorval");
+        });
         await Visit("rappels des rendez-vous", async () =>
         {
             await page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Rappels", Exact = true }).ClickAsync();

@@ -32,6 +32,8 @@ public class GuichetApp : WebApplicationFactory<Program>, IAsyncLifetime
         ["RateLimits:SignInsPerMinute"] = "100000",
         // The suites book the same demo person again and again; the duplicate rule has its own fixture (AntsApp).
         ["Duplicates:Enabled"] = "false",
+        // Suites run side by side: the FastAGI listener stays off unless a fixture asks for one (FastAgiTests, on a free port).
+        ["Voice:FastAgi:Listen"] = "",
     };
 
     public async Task InitializeAsync()

@@ -54,7 +54,9 @@ public sealed class BookAppointment(GuichetDb db, FindSlots finder, AppointmentM
         if (request.Start is null) errors.Add(new("start", "Choisissez un créneau."));
         if (request.Persons is < 1 or > 20) errors.Add(BookingRules.CheckPersons(request.Persons, 20)!);
         // An agent at the counter may book for someone who has neither e-mail nor mobile: the convocation is handed over.
-        var contactErrors = BookingRules.CheckContact(request.FirstName, request.LastName, request.Email, request.Phone, phoneMustBeMobile: booker.Agent is null);
+        // By phone (voice server) a landline will do too: the caller hears the code read back instead of an SMS.
+        var contactErrors = BookingRules.CheckContact(request.FirstName, request.LastName, request.Email, request.Phone,
+            phoneMustBeMobile: booker.Agent is null && booker.Channel != Channel.Voice);
         errors.AddRange(booker.Agent is null ? contactErrors : contactErrors.Where(e => e.Field != "email" || !string.IsNullOrWhiteSpace(request.Email)));
         var numbers = request.PreRequestNumbers.Select(n => n.Trim().ToUpperInvariant()).Where(n => n.Length > 0).ToList();
         if (BookingRules.CheckPreRequests(numbers, Math.Max(request.Persons, 1)) is { } pre) errors.Add(pre);

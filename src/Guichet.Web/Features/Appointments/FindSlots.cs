@@ -76,7 +76,7 @@ public sealed class FindSlots(GuichetDb db, TimeProvider clock)
         for (var windowStart = query.From; windowStart <= query.To && found.Count < query.Limit; windowStart = windowStart.AddDays(windowDays), windowDays = Math.Min(windowDays * 2, WindowDays))
         {
             var windowEnd = windowStart.AddDays(windowDays - 1) < query.To ? windowStart.AddDays(windowDays - 1) : query.To;
-            var plannings = await setting.PlanningsAsync(db, windowStart, windowEnd, ct);
+            var plannings = await setting.PlanningsAsync(db, windowStart, windowEnd, now, ct);
             var inWindow = new List<SiteSlot>();
             foreach (var site in siteList)
             {
@@ -127,7 +127,7 @@ public sealed class FindSlots(GuichetDb db, TimeProvider clock)
     /// <summary>Stations of each site with their rules and the units already taken around the period.</summary>
     internal async Task<Dictionary<string, List<StationPlanning>>> LoadPlanningsAsync(
         IReadOnlyList<string> siteIds, DateOnly from, DateOnly to, CancellationToken ct) =>
-        await (await LoadSettingAsync(siteIds, from, to, ct)).PlanningsAsync(db, from, to, ct);
+        await (await LoadSettingAsync(siteIds, from, to, ct)).PlanningsAsync(db, from, to, clock.GetUtcNow().UtcDateTime, ct);
 
     private async Task<Setting> LoadSettingAsync(IReadOnlyList<string> siteIds, DateOnly from, DateOnly to, CancellationToken ct)
     {
@@ -162,12 +162,25 @@ public sealed class FindSlots(GuichetDb db, TimeProvider clock)
         List<Station> Stations, List<string> StationIds,
         Dictionary<string, IReadOnlyList<Domain.Scheduling.OpeningRule>> Rules, Dictionary<string, List<ClosedPeriod>?> Closed)
     {
-        public async Task<Dictionary<string, List<StationPlanning>>> PlanningsAsync(GuichetDb db, DateOnly from, DateOnly to, CancellationToken ct)
+        public async Task<Dictionary<string, List<StationPlanning>>> PlanningsAsync(GuichetDb db, DateOnly from, DateOnly to, DateTime nowUtc, CancellationToken ct)
         {
             // A day either side covers every time zone's offset from UTC.
             var firstUnit = TimeUnits.Of(from.AddDays(-1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc));
             var lastUnit = TimeUnits.Of(to.AddDays(2).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc));
             var taken = StationIds.Count > 0 ? await TakenUnitsAsync(db, StationIds, firstUnit, lastUnit, ct) : [];
+            if (StationIds.Count > 0)
+            {
+                // A slot a phone caller is confirming (Features/Voice) counts as taken until its hold expires.
+                var held = await db.Set<Voice.VoiceHold>().AsNoTracking()
+                    .Where(h => StationIds.Contains(h.StationId) && h.Unit >= firstUnit && h.Unit < lastUnit && h.ExpiresUtc > nowUtc)
+                    .Select(h => new { h.StationId, h.Unit })
+                    .ToListAsync(ct);
+                foreach (var h in held)
+                {
+                    if (!taken.TryGetValue(h.StationId, out var set)) taken[h.StationId] = set = [];
+                    set.Add(h.Unit);
+                }
+            }
             return Stations.GroupBy(s => s.SiteId).ToDictionary(g => g.Key, g => g.Select(s => new StationPlanning(
                 s.Id,
                 Rules.TryGetValue(s.Id, out var rs) ? rs : [],

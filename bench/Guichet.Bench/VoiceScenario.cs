@@ -1,0 +1,115 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Guichet.Web.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Guichet.Bench;
+
+/// <summary>
+/// voice: N simultaneous FastAGI calls (--clients, default 100) that each book the earliest CNI slot at Lorval by
+/// pressing 1 at every question (a slot taken or held by another caller is replaced by the next ones, so they press
+/// 1 again). One turn is the time from the reply that ends a wait for keys to the next command the app sends: the
+/// engine, the database reads and writes and the socket. Beside it, GET /health/live on the same server with as
+/// many concurrent clients, in the same run.
+/// </summary>
+public static class VoiceScenario
+{
+    private const int MaxTurnsPerCall = 200;
+
+    public static async Task<bool> RunAsync(BenchOptions options, CancellationToken ct)
+    {
+        var calls = options.Clients == 64 ? 100 : options.Clients;   // 64 is the option's default for booking
+        await using var database = await BenchDatabase.CreateAsync(options, "voice", ct);
+        var agiPort = FreePort();
+        var settings = new Dictionary<string, string>
+        {
+            ["Voice__FastAgi__Listen"] = $"127.0.0.1:{agiPort}",
+            ["Logging__LogLevel__Default"] = "Warning",
+        };
+        await using var app = await AppHost.StartAsync(database, ct, settings);
+        await Machine.PrintAsync("voice", database, ct);
+        var server = new IPEndPoint(IPAddress.Loopback, agiPort);
+
+        // Warm-up: one call, not measured.
+        await CallAsync(server, "warmup", "0699000000", new Latencies(), ct);
+
+        var turns = new Latencies();
+        var perCall = Enumerable.Range(0, calls).Select(_ => new Latencies()).ToArray();
+        var watch = Stopwatch.StartNew();
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, calls).Select(i =>
+            CallAsync(server, $"bench-{i}", "06" + (10_000_000 + i).ToString(CultureInfo.InvariantCulture), perCall[i], ct)));
+        var seconds = watch.Elapsed.TotalSeconds;
+        foreach (var l in perCall) turns.AddRange(l);
+
+        using var http = new HttpClient { BaseAddress = app.BaseAddress };
+        var live = new Latencies();
+        var perClient = Enumerable.Range(0, calls).Select(_ => new Latencies()).ToArray();
+        await Task.WhenAll(Enumerable.Range(0, calls).Select(async i =>
+        {
+            for (var k = 0; k < 10; k++) perClient[i].Add((await BenchHttp.TimedGetAsync(http, "/health/live", ct)).Ms);
+        }));
+        foreach (var l in perClient) live.AddRange(l);
+
+        int booked;
+        await using (var db = database.NewContext())
+            booked = await db.Appointments.CountAsync(a => a.Channel == Channel.Voice && a.Status == AppointmentStatus.Booked, ct);
+
+        Console.WriteLine($"calls     {calls} simultaneous FastAGI calls, each pressing 1 until it hangs up: {outcomes.Count(o => o)} hung up by the app, " +
+                          $"{booked - 1} bookings made (plus the warm-up's), {turns.Count} turns in {seconds:0.0} s");
+        var table = new Table("voice turn (ms)", "/health/live (ms)");
+        table.Row("p50", turns.Percentile(50), live.Percentile(50));
+        table.Row("p95", turns.Percentile(95), live.Percentile(95));
+        table.Row("p99", turns.Percentile(99), live.Percentile(99));
+        table.Row("mean", turns.Mean, live.Mean);
+        table.Print();
+        Console.WriteLine($"  target: p99 of one turn ≤ 20 ms. /health/live: {calls} concurrent clients × 10 requests after the calls");
+        Console.WriteLine($"load      {Machine.LoadAverage()} at the end");
+        var check = await NoDoubleBooking.CheckAsync(database, ct);
+        NoDoubleBooking.Print(check);
+        return check.Ok && outcomes.All(o => o);
+    }
+
+    /// <summary>One call as Asterisk makes it; true when the app ended it with HANGUP and closed the socket.</summary>
+    private static async Task<bool> CallAsync(IPEndPoint server, string id, string caller, Latencies turns, CancellationToken ct)
+    {
+        using var client = new TcpClient();
+        await client.ConnectAsync(server, ct);
+        var stream = client.GetStream();
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        await using var writer = new StreamWriter(stream, new UTF8Encoding(false)) { NewLine = "\n", AutoFlush = true };
+        foreach (var line in new[] { "agi_network: yes", "agi_network_script: rdv", $"agi_uniqueid: {id}", $"agi_callerid: {caller}",
+                     "agi_dnid: 100", "agi_extension: 100", "agi_arg_1: mairie-lorval", "" })
+            await writer.WriteLineAsync(line);
+        var waits = 0;
+        Stopwatch? turn = null;
+        while (await reader.ReadLineAsync(ct) is { } command)
+        {
+            if (turn is not null) { turns.Add(turn.Elapsed.TotalMilliseconds); turn = null; }
+            if (command.StartsWith("GET DATA", StringComparison.Ordinal))
+            {
+                if (++waits > MaxTurnsPerCall) { await writer.WriteLineAsync("HANGUP"); await writer.WriteLineAsync("511 Command Not Permitted on a dead channel or intercept routine"); continue; }
+                turn = Stopwatch.StartNew();
+                await writer.WriteLineAsync("200 result=1");
+            }
+            else if (command == "HANGUP")
+            {
+                await writer.WriteLineAsync("200 result=1");
+                return await reader.ReadLineAsync(ct) is null;
+            }
+            else await writer.WriteLineAsync(command.StartsWith("STREAM FILE", StringComparison.Ordinal) ? "200 result=0 endpos=8000" : "200 result=0");
+        }
+        return false;
+    }
+
+    private static int FreePort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+}
