@@ -222,6 +222,9 @@ public sealed class RunVoiceTurn(GuichetDb db, FindSlots finder, BookAppointment
         // This call's earlier hold, and anyone's expired hold of these minutes, make room.
         await db.Set<VoiceHold>().Where(h => h.CallId == call.Id || (h.StationId == r.StationId && units.Contains(h.Unit) && h.ExpiresUtc <= now)).ExecuteDeleteAsync(ct);
         if (await db.SlotClaims.AnyAsync(c => c.StationId == r.StationId && units.Contains(c.Unit), ct)) return false;
+        // Callers offered the same earliest slot press 1 together: most find it held already, and looking first spares
+        // them a failed insert (an exception and EF's error log each); the key below still settles a true race.
+        if (await db.Set<VoiceHold>().AnyAsync(h => h.StationId == r.StationId && units.Contains(h.Unit), ct)) return false;
         var expires = now.AddMinutes(options.Value.HoldMinutes);
         var holds = units.Select(u => new VoiceHold { StationId = r.StationId, Unit = u, CallId = call.Id, ExpiresUtc = expires }).ToList();
         db.AddRange(holds);
