@@ -11,6 +11,12 @@ public sealed class NotificationsOptions
     public int MaxAttempts { get; set; } = 12;
     /// <summary>How long a claim holds; past it, an unfinished send is known to have been interrupted.</summary>
     public TimeSpan Lease { get; set; } = TimeSpan.FromMinutes(5);
+    /// <summary>
+    /// How many sends of one batch are under way at once. A send mostly waits for the mail server or the SMS
+    /// provider, so a few in parallel multiply what one node gets out; messages about one appointment on one channel
+    /// still leave one after the other, in order.
+    /// </summary>
+    public int SendParallelism { get; set; } = 4;
 
     public IEnumerable<string> Problems(TimeSpan smtpTimeout)
     {
@@ -18,6 +24,7 @@ public sealed class NotificationsOptions
             yield return "Notifications:PollInterval doit être compris entre 00:00:00.1 et 01:00:00.";
         if (BatchSize is < 1 or > 1000) yield return "Notifications:BatchSize doit être compris entre 1 et 1000.";
         if (MaxAttempts is < 1 or > 100) yield return "Notifications:MaxAttempts doit être compris entre 1 et 100.";
+        if (SendParallelism is < 1 or > 64) yield return "Notifications:SendParallelism doit être compris entre 1 et 64.";
         // A lease shorter than one send would let a live send look interrupted.
         if (Lease < smtpTimeout + TimeSpan.FromSeconds(30))
             yield return "Notifications:Lease doit dépasser d'au moins 30 secondes le délai d'attente SMTP (Mail:Smtp:TimeoutSeconds).";

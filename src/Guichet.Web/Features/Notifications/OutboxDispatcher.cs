@@ -70,30 +70,34 @@ public sealed class OutboxDispatcher(
         await AppointmentReminders.DropStaleAsync(db, now, ct);
         var token = Secrets.NewId();
         var claimed = await ClaimAsync(db, token, now, ct);
+        if (claimed.Count == 0) return 0;
         var organisationIds = claimed.Select(m => m.OrganisationId).Distinct().ToList();
-        var attachments = scope.ServiceProvider.GetRequiredService<MessageAttachments>();
-        var senders = claimed.Count == 0 ? [] : await db.Organisations.AsNoTracking().Where(o => organisationIds.Contains(o.Id))
+        var senders = await db.Organisations.AsNoTracking().Where(o => organisationIds.Contains(o.Id))
             .ToDictionaryAsync(o => o.Id, o => o.Name, ct);
-        var heldBack = new HashSet<(string?, MessageChannel)>();
-        for (var i = 0; i < claimed.Count; i++)
-        {
-            if (ct.IsCancellationRequested)
+
+        // One thread per appointment and channel, in the claimed order; threads go out side by side.
+        var threads = claimed.GroupBy(m => m.AppointmentId is null ? (m.Id, MessageChannel.Email) : (m.AppointmentId, m.Channel))
+            .Select(g => g.ToList()).ToList();
+        await Parallel.ForEachAsync(threads, new ParallelOptions { MaxDegreeOfParallelism = options.SendParallelism },
+            async (thread, _) =>
             {
-                // Stopping: the rest of the batch was surely not sent, so it goes back as it was.
-                await ReleaseAsync(db, claimed.Skip(i).Select(m => m.Id).ToList(), token);
-                break;
-            }
-            var message = claimed[i];
-            var thread = (message.AppointmentId, message.Channel);
-            if (message.AppointmentId is not null && heldBack.Contains(thread))
-            {
-                // An earlier message to the same citizen about the same appointment did not leave: this one must not overtake it.
-                await ReleaseAsync(db, [message.Id], token);
-                continue;
-            }
-            if (!await DeliverAsync(db, message, senders.GetValueOrDefault(message.OrganisationId, "Guichet"), token, attachments, ct))
-                heldBack.Add(thread);
-        }
+                // Each thread of sends has its own unit of work: a DbContext serves one caller at a time.
+                await using var sendScope = scopes.CreateAsyncScope();
+                var sendDb = sendScope.ServiceProvider.GetRequiredService<GuichetDb>();
+                var attachments = sendScope.ServiceProvider.GetRequiredService<MessageAttachments>();
+                for (var i = 0; i < thread.Count; i++)
+                {
+                    // Stopping: the rest was surely not sent, so it goes back as it was. After a failure, the later
+                    // messages to the same citizen about the same appointment must not overtake the one that did not leave.
+                    if (ct.IsCancellationRequested
+                        || !await DeliverAsync(sendDb, thread[i], senders.GetValueOrDefault(thread[i].OrganisationId, "Guichet"), token, attachments, ct))
+                    {
+                        var rest = thread.Skip(ct.IsCancellationRequested ? i : i + 1).Select(m => m.Id).ToList();
+                        if (rest.Count > 0) await ReleaseAsync(sendDb, rest, token);
+                        break;
+                    }
+                }
+            });
         return claimed.Count;
     }
 
