@@ -10,6 +10,16 @@ public static class AntsFeature
         var services = builder.Services;
         services.AddOptions<AntsOptions>().Bind(builder.Configuration.GetSection("Ants")).ValidateOnStart();
         services.AddSingleton<IValidateOptions<AntsOptions>, AntsOptionsValidator>();
+        // The demo (dotnet run, Development) checks and declares pre-request numbers against the local fake of the
+        // coordination API served by the app itself, unless the ANTS settings say otherwise.
+        var ants = builder.Configuration.GetSection("Ants");
+        if (builder.Environment.IsDevelopment() && ants["UseLocalFake"] is null && string.IsNullOrEmpty(ants["CoordinationUrl"]))
+            services.PostConfigure<AntsOptions>(o =>
+            {
+                o.UseLocalFake = true;
+                o.CoordinationUrl = FakeCoordinationApi.BasePath;
+                if (string.IsNullOrEmpty(o.CoordinationToken)) o.CoordinationToken = FakeCoordinationApi.DefaultToken;
+            });
         services.AddMemoryCache();
         services.AddScoped<HubAvailability>();
         // The deadline is the client's own (Ants:CoordinationTimeout); HttpClient's is only a backstop.

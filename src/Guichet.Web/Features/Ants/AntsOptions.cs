@@ -54,7 +54,8 @@ public sealed class AntsOptionsValidator(IHostEnvironment environment) : IValida
             errors.Add("Ants:PublicBaseUrl doit être une adresse http(s) absolue, par exemple https://rdv.ma-mairie.fr.");
         if (o.HubCacheDuration < TimeSpan.Zero || o.HubCacheDuration > TimeSpan.FromMinutes(10))
             errors.Add("Ants:HubCacheDuration va de 00:00:00 (pas de cache) à 00:10:00.");
-        if (!IsHttpUrl(o.CoordinationUrl, allowEmpty: true))
+        // The local fake may be named by its path on this app (the demo's default).
+        if (!IsHttpUrl(o.CoordinationUrl, allowEmpty: true) && !(o.UseLocalFake && o.CoordinationUrl == FakeCoordinationApi.BasePath))
             errors.Add("Ants:CoordinationUrl doit être une adresse http(s) absolue, par exemple https://api-coordination.rendezvouspasseport.ants.gouv.fr/api.");
         if (!string.IsNullOrEmpty(o.CoordinationUrl) && string.IsNullOrEmpty(o.CoordinationToken))
             errors.Add("Ants:CoordinationUrl demande Ants:CoordinationToken (jeton fourni par l'ANTS).");

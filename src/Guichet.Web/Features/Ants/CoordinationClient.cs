@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
 
 namespace Guichet.Web.Features.Ants;
@@ -39,7 +41,7 @@ public abstract record AntsResult<T>
 /// Typed client of the ANTS coordination API: status, declare, delete. Every parameter goes in the query string,
 /// POST and DELETE included, and meeting_point_id goes with every call, as ANTS asks (reference/ants.md, B).
 /// </summary>
-public sealed class CoordinationClient(HttpClient http, IOptions<AntsOptions> options, ILogger<CoordinationClient> log)
+public sealed class CoordinationClient(HttpClient http, IOptions<AntsOptions> options, ILogger<CoordinationClient> log, IServer? server = null)
 {
     public const string TokenHeader = "x-rdv-opt-auth-token";
 
@@ -72,6 +74,16 @@ public sealed class CoordinationClient(HttpClient http, IOptions<AntsOptions> op
         return result;
     }
 
+    /// <summary>An absolute URL as configured; a path (the local fake's, in the demo) on this app's own first address.</summary>
+    private string BaseUrl(string configured)
+    {
+        if (!configured.StartsWith('/')) return configured;
+        var own = server?.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? "http://127.0.0.1:5080";
+        // Kestrel lists what it listens on: a wildcard host is reached on loopback.
+        var uri = new UriBuilder(own.Replace("://+", "://127.0.0.1").Replace("://*", "://127.0.0.1").Replace("://[::]", "://127.0.0.1").Replace("://0.0.0.0", "://127.0.0.1"));
+        return uri.Uri.GetLeftPart(UriPartial.Authority) + configured;
+    }
+
     /// <summary>Site wall-clock time, "2026-03-19 09:00:00": the pattern the coordination API checks.</summary>
     public static string AppointmentDate(DateTime localStart) => localStart.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
 
@@ -80,7 +92,7 @@ public sealed class CoordinationClient(HttpClient http, IOptions<AntsOptions> op
     {
         var o = options.Value;
         if (string.IsNullOrEmpty(o.CoordinationUrl)) return new AntsResult<T>.Unavailable("API de coordination ANTS non configurée (Ants:CoordinationUrl).");
-        var url = $"{o.CoordinationUrl.TrimEnd('/')}/{path}?" + string.Join('&', query.Select(p => $"{p.Key}={Uri.EscapeDataString(p.Value)}"));
+        var url = $"{BaseUrl(o.CoordinationUrl).TrimEnd('/')}/{path}?" + string.Join('&', query.Select(p => $"{p.Key}={Uri.EscapeDataString(p.Value)}"));
         using var request = new HttpRequestMessage(method, url);
         request.Headers.TryAddWithoutValidation(TokenHeader, o.CoordinationToken ?? "");
         // Our own deadline, not HttpClient's: it tells a timeout apart from the caller giving up.
@@ -94,6 +106,16 @@ public sealed class CoordinationClient(HttpClient http, IOptions<AntsOptions> op
             {
                 log.LogWarning("ANTS coordination {Method} {Path} answered {Status}", method, path, (int)response.StatusCode);
                 return new AntsResult<T>.Unavailable($"L'ANTS a répondu {(int)response.StatusCode}.");
+            }
+            if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden or HttpStatusCode.TooManyRequests)
+            {
+                // Our token refused (ANTS renewed it, or a typo) or our quota spent: our side to fix, not the citizen's
+                // number. Treated as an outage so that bookings go through flagged and declarations wait for the fix.
+                log.LogError("ANTS coordination {Method} {Path} refused our credentials or quota with {Status}: check Ants:CoordinationToken",
+                    method, path, (int)response.StatusCode);
+                return new AntsResult<T>.Unavailable(response.StatusCode == HttpStatusCode.TooManyRequests
+                    ? "L'ANTS limite nos appels pour le moment (429)."
+                    : $"L'ANTS refuse notre jeton ({(int)response.StatusCode}) : l'administrateur doit vérifier Ants:CoordinationToken.");
             }
             if (!response.IsSuccessStatusCode)
             {
