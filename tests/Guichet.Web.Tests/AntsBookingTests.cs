@@ -580,6 +580,47 @@ public sealed class AntsBookingTests : IClassFixture<AntsApp>, IAsyncLifetime
     }
 
     [Fact]
+    public async Task One_person_racing_at_three_sites_with_the_same_email_leaves_one_appointment()
+    {
+        var slots = new[] { await SlotAsync(SaintAubin, "2026-12-23"), await SlotAsync(Montclair, "2026-12-23"), await SlotAsync(Lorval, "2026-12-23") };
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 12).Select(i => app.BookAsync(new
+        {
+            site = slots[i % 3].Site, reason = "CNI", start = slots[i % 3].Start.ToString("yyyy-MM-ddTHH:mm:sszzz"), persons = 1,
+            // The same person written twelve ways.
+            firstName = i % 2 == 0 ? "Noémie" : "NOEMIE", lastName = i % 3 == 0 ? "Courtois" : "courtois ", email = i % 2 == 0 ? "noemie.c@exemple.fr" : "Noemie.C@Exemple.fr",
+        })));
+
+        Assert.Single(answers, a => a.StatusCode == HttpStatusCode.Created);
+        Assert.All(answers.Where(a => a.StatusCode != HttpStatusCode.Created), a => Assert.Equal(HttpStatusCode.Conflict, a.StatusCode));
+        Assert.Equal(1, await app.WithDbAsync(db => db.Appointments.CountAsync(a => a.Email != null && a.Email.ToLower() == "noemie.c@exemple.fr" && a.Status == AppointmentStatus.Booked)));
+    }
+
+    [Fact]
+    public async Task A_person_hold_the_look_up_could_not_see_yet_refuses_the_second_booking_and_the_table_holds_no_name_or_address()
+    {
+        var first = await CreatedAsync(await BookAsync(SaintAubin, "2026-12-21", "Vasseur", [], firstName: "Inès", email: "ines.v@exemple.fr", phone: "06 98 76 54 32"));
+        // As if the other booking were committing on another node at this instant: its hold is there, its row not yet visible.
+        await app.WithDbAsync(db => db.Appointments.Where(a => a.Id == first.Id).ExecuteUpdateAsync(u => u.SetProperty(a => a.NameKey, "autre|personne")));
+
+        // Another e-mail, the same phone: recognised by the phone.
+        var second = await BookAsync(Lorval, "2026-12-22", "VASSEUR", [], firstName: "Ines", email: "autre.adresse@exemple.fr", phone: "+33698765432");
+
+        Assert.Equal(HttpStatusCode.Conflict, second.StatusCode);
+        var problem = await Answers.ProblemAsync(second);
+        Assert.Equal("DuplicateApplication", problem.GetProperty("code").GetString());
+        Assert.Equal(Guichet.Web.Features.Appointments.Duplicates.PersonHold.RacingMessage, problem.GetProperty("detail").GetString());
+        var keys = await app.WithDbAsync(db => db.Set<Guichet.Web.Features.Appointments.Duplicates.PersonHold>()
+            .Where(h => h.AppointmentId == first.Id).Select(h => h.Key).ToListAsync());
+        Assert.Equal(2, keys.Count);   // name with e-mail, name with phone
+        Assert.All(keys, k => Assert.Matches("^[0-9a-f]{64}$", k));
+
+        // Cancelled, the hold no longer counts.
+        Assert.Equal(HttpStatusCode.OK, (await app.Client.PostAsync($"/api/v1/appointments/{first.Code}/cancel?token={Uri.EscapeDataString(first.Token)}", null)).StatusCode);
+        await CreatedAsync(await BookAsync(Lorval, "2026-12-22", "Vasseur", [], firstName: "Inès", email: "ines.v@exemple.fr", phone: "06 98 76 54 32"));
+    }
+
+    [Fact]
     public async Task A_number_held_by_a_cancelled_appointment_can_be_booked_again()
     {
         fake.SetStatus("REPRISE001", "validated");

@@ -17,6 +17,8 @@ public abstract record ApplicationsCheck
     {
         /// <summary>Whether the booking takes a hold on its numbers (see ApplicationHold).</summary>
         public bool HoldNumbers { get; init; } = true;
+        /// <summary>Whether the booking takes a hold on its person (see PersonHold).</summary>
+        public bool HoldPerson { get; init; }
     }
     /// <summary>A number ANTS refuses: one French message per number, on the preRequestNumbers field.</summary>
     public sealed record Refused(IReadOnlyList<FieldError> Errors) : ApplicationsCheck;
@@ -46,6 +48,8 @@ public sealed class CheckApplications(
     {
         var result = await CheckAsync(request, numbers, site, reason, booker, now, ct);
         if (result is ApplicationsCheck.Passed { HoldNumbers: true }) await ApplicationHold.ClearStaleAsync(db, numbers, now, ct);
+        if (result is ApplicationsCheck.Passed { HoldPerson: true } person)
+            await PersonHold.ClearStaleAsync(db, PersonHold.KeysOf(person.NameKey, request.Email, FrenchPhone.Parse(request.Phone)?.E164), now, ct);
         return result;
     }
 
@@ -64,11 +68,13 @@ public sealed class CheckApplications(
         // Kept on the appointment only when it actually overrode something.
         string? kept = null;
         var holdNumbers = duplicates.Enabled;
+        var holdPerson = duplicates.Enabled;
         if (await duplicates.RunAsync(wanted, now, ct) is { } found)
         {
             kept = justification;
             // A justified second appointment for the same number takes no hold: the first one keeps it.
             holdNumbers = found.Kind != DuplicateKind.SameApplication;
+            holdPerson = false;
             log.LogInformation("Booking at site {SiteId} matches active appointment {AppointmentId} ({Kind}); overridden: {Overridden}",
                 site.Id, found.AppointmentId, found.Kind, overriding);
             if (!overriding)
@@ -76,7 +82,7 @@ public sealed class CheckApplications(
         }
 
         if (numbers.Count == 0 || !ants.Configured)
-            return new ApplicationsCheck.Passed(wanted.NameKey, kept, null, null, []) { HoldNumbers = holdNumbers };
+            return new ApplicationsCheck.Passed(wanted.NameKey, kept, null, null, []) { HoldNumbers = holdNumbers, HoldPerson = holdPerson };
 
         var deposit = AntsSync.IsDeposit(reason.Code);
         var status = await ants.StatusAsync(numbers, site.Id, ct);
@@ -84,7 +90,7 @@ public sealed class CheckApplications(
         {
             log.LogWarning("ANTS status unavailable while booking at site {SiteId}: booking goes through, to be checked again", site.Id);
             return new ApplicationsCheck.Passed(wanted.NameKey, kept, AntsCheckState.Pending,
-                "L'ANTS n'a pas répondu au moment de la réservation : les numéros de pré-demande seront vérifiés automatiquement plus tard.", []) { HoldNumbers = holdNumbers };
+                "L'ANTS n'a pas répondu au moment de la réservation : les numéros de pré-demande seront vérifiés automatiquement plus tard.", []) { HoldNumbers = holdNumbers, HoldPerson = holdPerson };
         }
 
         var reading = Read(ok.Value, numbers, deposit, sync.OwnUrlPrefix);
@@ -103,12 +109,12 @@ public sealed class CheckApplications(
             if (policy == ElsewherePolicy.Refuse) kept = justification;
             var note = $"Selon l'ANTS, un autre rendez-vous existe déjà : {where}.";
             return new ApplicationsCheck.Passed(wanted.NameKey, kept, AntsCheckState.Elsewhere, note,
-                [note + " Pensez à annuler celui que vous ne garderez pas : il servira à quelqu'un d'autre."]) { HoldNumbers = holdNumbers };
+                [note + " Pensez à annuler celui que vous ne garderez pas : il servira à quelqu'un d'autre."]) { HoldNumbers = holdNumbers, HoldPerson = holdPerson };
         }
         return reading.Unverified.Count > 0
             ? new ApplicationsCheck.Passed(wanted.NameKey, kept, AntsCheckState.Pending,
-                $"L'ANTS n'a pas pu confirmer {string.Join(", ", reading.Unverified)} : vérification automatique plus tard.", []) { HoldNumbers = holdNumbers }
-            : new ApplicationsCheck.Passed(wanted.NameKey, kept, AntsCheckState.Verified, null, []) { HoldNumbers = holdNumbers };
+                $"L'ANTS n'a pas pu confirmer {string.Join(", ", reading.Unverified)} : vérification automatique plus tard.", []) { HoldNumbers = holdNumbers, HoldPerson = holdPerson }
+            : new ApplicationsCheck.Passed(wanted.NameKey, kept, AntsCheckState.Verified, null, []) { HoldNumbers = holdNumbers, HoldPerson = holdPerson };
     }
 
     /// <summary>Writes what the checks decided onto the new appointment, and queues its ANTS calls, in the booking's own SaveChanges.</summary>
@@ -119,6 +125,9 @@ public sealed class CheckApplications(
         if (passed.HoldNumbers)
             foreach (var number in appointment.PreRequestNumbers.Split(' ', StringSplitOptions.RemoveEmptyEntries))
                 db.Set<ApplicationHold>().Add(new ApplicationHold { ApplicationId = number, AppointmentId = appointment.Id, UntilUtc = appointment.EndUtc });
+        if (passed.HoldPerson)
+            foreach (var key in PersonHold.KeysOf(passed.NameKey, appointment.Email, appointment.Phone))
+                db.Set<PersonHold>().Add(new PersonHold { Key = key, AppointmentId = appointment.Id, UntilUtc = appointment.EndUtc });
         if (passed.State is { } state)
             db.Set<AntsCheck>().Add(new AntsCheck
             {

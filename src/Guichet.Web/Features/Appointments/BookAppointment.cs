@@ -148,6 +148,11 @@ public sealed class BookAppointment(GuichetDb db, FindSlots finder, AppointmentM
                     appointment.Id, site.Id, station.StationId, booker.Channel, urgent ? " (urgent reserve)" : "");
                 return new BookingResult.Booked(appointment, site, reason, token, passed.Warnings);
             }
+            catch (DbUpdateException e) when (Duplicates.PersonHold.IsHoldViolation(e))
+            {
+                // The same person booked elsewhere a moment ago, on this node or another.
+                return new BookingResult.Duplicate(Duplicates.PersonHold.RacingMessage, booker.Agent is not null);
+            }
             catch (DbUpdateException e) when (Duplicates.ApplicationHold.IsHoldViolation(e))
             {
                 // Another booking took one of these pre-request numbers a moment ago, on this node or another.

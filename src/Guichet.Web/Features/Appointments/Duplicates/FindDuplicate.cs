@@ -80,5 +80,6 @@ public sealed class FindDuplicate(GuichetDb db, DuplicateOptions options)
             e.HasIndex(x => x.NameKey);
         });
         ApplicationHold.Map(b);
+        PersonHold.Map(b);
     }
 }
