@@ -26,6 +26,7 @@ public sealed class PersonHold
     {
         e.ToTable(Table);
         e.HasKey(x => x.Key);
+        e.Property(x => x.Key).HasMaxLength(64);   // a SHA-256 in hex
         e.HasIndex(x => x.AppointmentId);
         e.HasOne<Appointment>().WithMany().HasForeignKey(x => x.AppointmentId).OnDelete(DeleteBehavior.Cascade);
     });
