@@ -22,6 +22,7 @@ public static class InboundFeature
         builder.Services.AddScoped<ReceiveInboundEmail>();
         builder.Services.AddScoped<FileInboundSms>();
         builder.Services.AddScoped<FileVoiceMessage>();
+        builder.Services.AddScoped<ConfigureIntake>();
         return builder;
     }
 
