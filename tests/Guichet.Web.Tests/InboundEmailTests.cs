@@ -407,6 +407,42 @@ public sealed class InboundEmailTests(InboundApp app) : IClassFixture<InboundApp
     }
 
     [Fact]
+    public async Task Ten_simultaneous_deliveries_of_one_message_file_exactly_one_request()
+    {
+        const string raw = """
+            From: Yves Tanguy <yves.tanguy@exemple.fr>
+            To: demandes@lorval.demo
+            Subject: Course
+            Message-ID: <race-1@exemple.fr>
+
+            Dix fois le même message.
+            """;
+        var answers = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => app.MailAsync(raw)));
+        Assert.All(answers, a => Assert.True(a.StatusCode is HttpStatusCode.Created or HttpStatusCode.OK, a.StatusCode.ToString()));
+        var ids = await Task.WhenAll(answers.Select(InboundApp.OutcomeAsync));
+        Assert.Single(ids.Select(i => i.RequestId).Distinct());
+        Assert.Equal(1, await app.WithDbAsync(db => db.CitizenRequests.CountAsync(r => r.Email == "yves.tanguy@exemple.fr")));
+    }
+
+    [Fact]
+    public async Task An_html_only_mail_is_filed_with_its_text_and_no_markup()
+    {
+        var id = await CreatedAsync(await app.MailAsync(Encoding.UTF8.GetBytes("""
+            From: Iris Vidal <iris.vidal@exemple.fr>
+            To: demandes@lorval.demo
+            Subject: Arbre
+            Message-ID: <html-only@exemple.fr>
+            Content-Type: text/html; charset=utf-8
+
+            <html><head><style>p { color: red }</style></head><body><p>Un arbre est tombé <b>avenue</b> de la Gare.</p><p>Merci&nbsp;!</p></body></html>
+            """.ReplaceLineEndings("\r\n"))));
+        var r = await app.ByIdAsync(id);
+        Assert.Contains("Un arbre est tombé avenue de la Gare.", r.Text);
+        Assert.DoesNotContain("<", r.Text);
+        Assert.DoesNotContain("color", r.Text);
+    }
+
+    [Fact]
     public async Task A_missing_or_wrong_token_is_401_an_oversized_message_413_garbage_400_and_an_unknown_recipient_404_never_500()
     {
         const string raw = "From: a@exemple.fr\nTo: demandes@lorval.demo\nSubject: x\nMessage-ID: <refused@exemple.fr>\n\nTexte.\n";

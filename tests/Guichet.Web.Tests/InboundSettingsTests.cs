@@ -39,7 +39,8 @@ public sealed class InboundSettingsTests(InboundApp app) : IClassFixture<Inbound
             recipient: "mairie+rien@saint-aubin.demo");
         var (_, id) = await InboundApp.OutcomeAsync(answer);
         Assert.Equal(HttpStatusCode.Created, answer.StatusCode);
-        Assert.Equal(("mairie-saint-aubin", "saint-aubin-voirie"), await app.WithDbAsync(db => db.CitizenRequests.Where(r => r.Id == id).Select(r => ValueTuple.Create(r.OrganisationId, r.CategoryId)).SingleAsync()));
+        var filed = await app.ByIdAsync(id!);
+        Assert.Equal(("mairie-saint-aubin", "saint-aubin-voirie"), (filed.OrganisationId, filed.CategoryId));
         Assert.Equal(HttpStatusCode.NotFound, (await app.MailAsync("From: a@exemple.fr\nTo: demandes@saint-aubin.demo\n\nx\n", recipient: "demandes@saint-aubin.demo")).StatusCode);
     }
 

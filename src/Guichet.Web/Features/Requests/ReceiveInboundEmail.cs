@@ -43,6 +43,8 @@ public abstract record InboundEmailResult
 public sealed class ReceiveInboundEmail(GuichetDb db, ReceiveRequest receive, AppendCitizenMessage append, RequestsOptions options,
     TimeProvider clock, ILogger<ReceiveInboundEmail> log)
 {
+    private const int InlineImageBytes = 16 * 1024;
+
     public async Task<InboundEmailResult> RunAsync(byte[] raw, string? recipient, string? envelopeSender, CancellationToken ct)
     {
         InboundMail mail;
@@ -77,7 +79,8 @@ public sealed class ReceiveInboundEmail(GuichetDb db, ReceiveRequest receive, Ap
             return new InboundEmailResult.Duplicate(seen.RequestId);
 
         var request = await RequestMailThreads.FindAsync(db, organisationId, mail.Keys.ReferencedIds, token, ct);
-        var (files, notes) = InboundAttachments.Filter(message.Attachments.Where(a => !a.IsInline || a.MediaType is "application/pdf")
+        // Small inline images are signatures and logos; a photo pasted in the text is larger and is kept.
+        var (files, notes) = InboundAttachments.Filter(message.Attachments.Where(a => !a.IsInline || a.Size >= InlineImageBytes)
             .Select(a => new IncomingAttachment(a.FileName, a.MediaType, a.Content)), options);
 
         if (kind == InboundKind.Bounce)
