@@ -93,5 +93,8 @@ public static class InboundMapping
             e.HasOne<Organisation>().WithMany().HasForeignKey(x => x.OrganisationId).OnDelete(DeleteBehavior.Restrict);
             e.HasOne<CitizenRequest>().WithMany().HasForeignKey(x => x.RequestId).OnDelete(DeleteBehavior.SetNull);
         });
+        // An inbound SMS looks for the organisation that last wrote to the number, then for that number's requests.
+        b.Entity<Notifications.OutboxMessage>().HasIndex(x => x.Recipient);
+        b.Entity<CitizenRequest>().HasIndex(x => new { x.OrganisationId, x.Phone });
     }
 }

@@ -54,3 +54,7 @@ CREATE INDEX "IX_request_intake_settings_sms_category_id" ON request_intake_sett
 CREATE INDEX "IX_request_intake_settings_voice_category_id" ON request_intake_settings (voice_category_id);
 
 CREATE UNIQUE INDEX "IX_request_mail_threads_reply_token" ON request_mail_threads (reply_token);
+
+CREATE INDEX "IX_outbox_messages_recipient" ON outbox_messages (recipient);
+
+CREATE INDEX "IX_citizen_requests_organisation_id_phone" ON citizen_requests (organisation_id, phone);
