@@ -346,6 +346,43 @@ public sealed class InboundEmailTests(InboundApp app) : IClassFixture<InboundApp
     }
 
     [Fact]
+    public async Task The_citizens_answer_to_an_agents_reply_on_a_web_request_comes_back_by_its_reply_to_and_reopens_it()
+    {
+        using var citizen = new Browser(app);
+        var r = await app.RequestAsync(RequestsApp.CodeOn(await RequestsApp.SendAsync(citizen, "lorval-voirie", RequestsApp.Voirie("Aubry", "jules.aubry@exemple.fr", null),
+            ("trou.png", "image/png", RequestsApp.Png))));
+        using var agent = new Browser(app);
+        await agent.SignInAsync("accueil@lorval.demo");
+        var page = await agent.GetAsync($"/agent/demandes/{r.Id}");
+        Assert.Equal(HttpStatusCode.Redirect, (await agent.SubmitAsync(page, "form#repondre", new Dictionary<string, string?> { ["reply"] = "Pouvez-vous préciser le numéro de la rue ?" })).Status);
+        var reply = await app.WithDbAsync(db => db.OutboxMessages.AsNoTracking().SingleAsync(m => m.Kind == MessageKind.RequestReply && m.Recipient == "jules.aubry@exemple.fr"));
+        Assert.StartsWith("demandes+", reply.ReplyTo);
+        await app.Dispatcher.RunOnceAsync(CancellationToken.None);
+        Assert.Contains($"Reply-To: {reply.ReplyTo}", app.Sink.Messages.Last(m => m.To.Contains("jules.aubry@exemple.fr")).Raw);
+
+        // The citizen's mailer answers to the Reply-To and quotes the agent's message.
+        var answer = await app.MailAsync($"""
+            From: Jules Aubry <jules.aubry@exemple.fr>
+            To: {reply.ReplyTo}
+            Subject: Re: demande
+            Message-ID: <aubry-answer@exemple.fr>
+            In-Reply-To: {reply.ProviderReference}
+            Content-Type: text/plain; charset=utf-8
+
+            C'est devant le 18.
+
+            -----Original Message-----
+            From: Mairie de Lorval
+            Pouvez-vous préciser le numéro de la rue ?
+            """, recipient: reply.ReplyTo);
+        Assert.Equal(("appended", r.Id), await InboundApp.OutcomeAsync(answer));
+        Assert.Equal(RequestStatus.InProgress, (await app.ByIdAsync(r.Id)).Status);
+        var message = Assert.Single(await app.EventsAsync(r.Id), e => e.Kind == RequestEventKind.CitizenMessage);
+        Assert.Contains("C'est devant le 18.", message.Text);
+        Assert.DoesNotContain("préciser", message.Text);
+    }
+
+    [Fact]
     public async Task A_reply_without_references_is_threaded_by_the_token_of_its_reply_address_and_only_in_its_organisation()
     {
         var id = await CreatedAsync(await app.MailAsync("""
