@@ -112,7 +112,7 @@ public sealed class ReceiveInboundEmail(GuichetDb db, ReceiveRequest receive, Ap
         var from = message.From.FirstOrDefault();
         if (from is null || !from.Address.Contains('@'))
             return await IgnoreAsync(organisationId, key, "Courriel sans expéditeur : aucune demande.", "no From", ct);
-        var (first, last) = Names(from);
+        var (first, last) = InboundSender.Names(from.DisplayName, from.LocalPart);
         var subject = message.Subject?.Trim();
         var content = (mail.NewText ?? "").Trim();
         var full = string.IsNullOrEmpty(subject) ? content : content.Length == 0 ? subject : $"Objet : {subject}\n\n{content}";
@@ -181,33 +181,10 @@ public sealed class ReceiveInboundEmail(GuichetDb db, ReceiveRequest receive, Ap
 
     private async Task<RequestIntakeSettings?> FindSettingsAsync(IEnumerable<string> addresses, CancellationToken ct)
     {
-        var plain = addresses.Select(Plain).Where(a => a is not null).Cast<string>().Distinct().Take(50).ToList();
+        var plain = addresses.Select(InboundSender.PlainAddress).Where(a => a is not null).Cast<string>().Distinct().Take(50).ToList();
         if (plain.Count == 0) return null;
         var found = await db.Set<RequestIntakeSettings>().AsNoTracking().Where(s => s.InboundEmail != null && plain.Contains(s.InboundEmail)).ToListAsync(ct);
         // The first address in the caller's order wins (the envelope recipient before the headers).
         return plain.Select(a => found.FirstOrDefault(s => s.InboundEmail == a)).FirstOrDefault(s => s is not null);
-    }
-
-    /// <summary>demandes+TOKEN@Lorval.demo → demandes@lorval.demo: the address an organisation is known by.</summary>
-    public static string? Plain(string? address)
-    {
-        var a = address?.Trim().Trim('<', '>').ToLowerInvariant();
-        if (string.IsNullOrEmpty(a) || a.Length > 254) return null;
-        var at = a.LastIndexOf('@');
-        if (at <= 0) return null;
-        var local = a[..at];
-        var plus = local.IndexOf('+');
-        return (plus > 0 ? local[..plus] : local) + a[at..];
-    }
-
-    /// <summary>"Camille Martin" → (Camille, Martin); "MARTIN, Camille" → (Camille, MARTIN); no name → the address's local part.</summary>
-    public static (string? First, string Last) Names(MailboxAddress from)
-    {
-        var name = from.DisplayName?.Trim().Trim('"', '\'').Trim();
-        if (string.IsNullOrEmpty(name) || name.Contains('@')) return (null, from.LocalPart);
-        var comma = name.IndexOf(',');
-        if (comma > 0) return (name[(comma + 1)..].Trim() is { Length: > 0 } f ? f : null, name[..comma].Trim());
-        var parts = name.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        return parts.Length == 1 ? (null, parts[0]) : (string.Join(' ', parts[..^1]), parts[^1]);
     }
 }
