@@ -399,5 +399,16 @@ public static class SiteTour
             await page.GetByRole(AriaRole.Button, new() { Name = "Enregistrer" }).ClickAsync();
             await Expect(page.GetByRole(AriaRole.Heading, new() { NameRegex = errorsHeading })).ToBeVisibleAsync();
         });
+        await Visit("canaux de réception des demandes", async () =>
+        {
+            await page.GotoAsync("/admin/demandes/canaux");
+            await ExpectHeadingAsync(page, "Demandes reçues par courriel, SMS et messagerie vocale — Mairie de Lorval");
+        });
+        await Visit("canaux : adresse refusée (erreurs)", async () =>
+        {
+            await page.Locator("#inboundEmail").FillAsync("demandes+x@lorval.demo");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Enregistrer" }).ClickAsync();
+            await Expect(page.GetByRole(AriaRole.Heading, new() { NameRegex = errorsHeading })).ToBeVisibleAsync();
+        });
     }
 }

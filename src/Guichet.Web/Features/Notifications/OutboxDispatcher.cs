@@ -205,7 +205,9 @@ public sealed class OutboxDispatcher(
             TextBody: message.Body,
             HtmlBody: message.HtmlBody,
             Calendar: message.Calendar is null ? null : new MailCalendar(message.Calendar, ICalendar.MethodOf(message.Calendar)),
-            Attachments: await attachments.ForAsync(message, ct)), ct);
+            Attachments: await attachments.ForAsync(message, ct),
+            ReplyTo: message.ReplyTo,
+            InReplyTo: message.InReplyTo), ct);
         return null;
     }
 

@@ -68,6 +68,10 @@ public sealed class OutboxMessage
     public int? Segments { get; set; }
     public SmsDeliveryStatus? DeliveryStatus { get; set; }
     public DateTime? DeliveryUpdatedUtc { get; set; }
+    /// <summary>E-mail only: the Reply-To address (a request's plus address, so the citizen's answer finds its request).</summary>
+    public string? ReplyTo { get; set; }
+    /// <summary>E-mail only: the Message-ID (without brackets) this mail answers, for In-Reply-To and References.</summary>
+    public string? InReplyTo { get; set; }
 
     internal static void Map(ModelBuilder b) => b.Entity<OutboxMessage>(e =>
     {
@@ -85,6 +89,8 @@ public sealed class OutboxMessage
         e.Property(x => x.LastError).HasMaxLength(500);
         e.Property(x => x.ProviderReference).HasMaxLength(300);
         e.Property(x => x.DeliveryStatus).HasConversion<string>().HasMaxLength(16);
+        e.Property(x => x.ReplyTo).HasMaxLength(254);
+        e.Property(x => x.InReplyTo).HasMaxLength(300);
         // Delivery reports find their message by the provider's id.
         e.HasIndex(x => x.ProviderReference);
         e.HasIndex(x => x.IdempotencyKey).IsUnique();

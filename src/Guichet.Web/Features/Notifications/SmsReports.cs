@@ -139,9 +139,10 @@ public sealed record SmsReplyResult(string? Answer, string Outcome);
 /// <summary>
 /// A citizen's SMS: "STOP" switches SMS off for that number; "ANNULER 12345678" cancels the appointment with that
 /// code when it was booked with that very number (the cancellation SMS that follows is the confirmation).
-/// Anything else gets the help text. Each call is stored once: a provider's retry does nothing twice.
+/// Anything else joins a citizen request (or gets the help text when no organisation takes it). Each call is stored
+/// once: a provider's retry does nothing twice.
 /// </summary>
-public sealed class ReceiveSmsReply(GuichetDb db, CancelAppointment cancel, TimeProvider clock, ILogger<ReceiveSmsReply> log)
+public sealed class ReceiveSmsReply(GuichetDb db, CancelAppointment cancel, Requests.FileInboundSms requests, TimeProvider clock, ILogger<ReceiveSmsReply> log)
 {
     public async Task<SmsReplyResult?> RunAsync(SmsWebhookCall call, CancellationToken ct)
     {
@@ -177,11 +178,23 @@ public sealed class ReceiveSmsReply(GuichetDb db, CancelAppointment cancel, Time
         {
             "STOP" => await StopAsync(phone, call.Provider, ct),
             "ANNULER" => await CancelAsync(phone, words.Skip(1).FirstOrDefault(), ct),
-            _ => new SmsReplyResult(SmsTexts.Help, "Message sans commande reconnue."),
+            _ => await OtherAsync(phone, text, id ?? stored.PayloadHash, stored.Id, ct),
         };
         await db.SmsEvents(stored.Id).ExecuteUpdateAsync(u => u.SetProperty(e => e.Outcome, result.Outcome), ct);
         log.LogInformation("Inbound SMS {EventId} from {Provider}: {Command}, {Outcome}", stored.Id, call.Provider, command, result.Outcome);
         return result;
+    }
+
+    /// <summary>
+    /// Any other text is the citizen writing to the town hall: it joins a request (Requests.FileInboundSms). When no
+    /// organisation takes it, the help text as before, and the stored call loses its content: nothing personal is kept.
+    /// </summary>
+    private async Task<SmsReplyResult> OtherAsync(string phone, string text, string key, string eventId, CancellationToken ct)
+    {
+        if (await requests.RunAsync(phone, text, key, ct) is { } filed)
+            return new SmsReplyResult(filed.Answer, filed.Created ? $"Nouvelle demande {filed.RequestId}." : $"Joint à la demande {filed.RequestId}.");
+        await db.SmsEvents(eventId).ExecuteUpdateAsync(u => u.SetProperty(e => e.Payload, ""), ct);
+        return new SmsReplyResult(SmsTexts.Help, "Message sans commande reconnue.");
     }
 
     private async Task<SmsReplyResult> StopAsync(string phone, string provider, CancellationToken ct)

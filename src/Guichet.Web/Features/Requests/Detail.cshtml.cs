@@ -95,6 +95,7 @@ public sealed class RequestDetailModel(GuichetDb db, CurrentAgent current, Handl
         RequestEventKind.Assigned => e.Text ?? "Attribuée.",
         RequestEventKind.Note => $"Note interne : {e.Text}",
         RequestEventKind.Reply => $"Réponse à l'usager : {e.Text}",
+        RequestEventKind.CitizenMessage => $"Message de l'usager : {e.Text}",
         RequestEventKind.Transferred => e.Text ?? "Transférée.",
         RequestEventKind.Viewed => e.Text ?? "Consultée.",
         _ => e.Text ?? e.Kind.ToString(),

@@ -25,7 +25,7 @@ public sealed record IncomingAttachment(string FileName, string ContentType, byt
 public sealed record IncomingRequest(
     string OrganisationId, string CategoryId, RequestChannel Channel, CitizenContact Contact, string? Text,
     IReadOnlyDictionary<string, string?> Fields, IReadOnlyList<IncomingAttachment> Attachments, RequestLocation? Location,
-    string? RegisteredByAgentId = null);
+    string? RegisteredByAgentId = null, InboundSource? Source = null);
 
 public abstract record ReceiveResult
 {
@@ -118,6 +118,8 @@ public sealed class ReceiveRequest(GuichetDb db, RequestMessages messages, Reque
         }
 
         db.Add(request);
+        // E-mail, SMS, voice: the message's retry key and thread are saved with the request (RequestMailThreads).
+        if (incoming.Source is { } source) RequestMailThreads.Attach(db, request, source, now);
         foreach (var f in files)
             db.Add(new RequestAttachment
             {

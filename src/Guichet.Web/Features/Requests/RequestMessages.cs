@@ -31,6 +31,7 @@ public sealed class RequestMessages(GuichetDb db, AppOptions app, MailOptions ma
         if (request.Email is { } email)
         {
             acknowledgement = Add(request, MessageKind.RequestAcknowledgement, MessageChannel.Email, email, ack.Subject, ack.Text(greeting), Html(ack, greeting), "ack");
+            await RequestMailThreads.ThreadAsync(db, acknowledgement, request, acknowledging: true, clock, ct);
             return MessageChannel.Email;
         }
         if (await MobileAsync(request, ct) is { } mobile)
@@ -70,7 +71,8 @@ public sealed class RequestMessages(GuichetDb db, AppOptions app, MailOptions ma
                 <p>{h.Encode(unit.Name)}, {h.Encode(unit.ToDomain().PostalAddress)}, {h.Encode(unit.Phone)}<br>{h.Encode(organisation.Name)}</p>
                 </body></html>
                 """;
-            Add(request, MessageKind.RequestReply, MessageChannel.Email, email, $"Réponse à votre demande {code}", text, html, eventId);
+            var sent = Add(request, MessageKind.RequestReply, MessageChannel.Email, email, $"Réponse à votre demande {code}", text, html, eventId);
+            await RequestMailThreads.ThreadAsync(db, sent, request, acknowledging: false, clock, ct);
             return MessageChannel.Email;
         }
         if (await MobileAsync(request, ct) is { } mobile)

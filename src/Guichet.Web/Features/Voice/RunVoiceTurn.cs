@@ -20,7 +20,7 @@ namespace Guichet.Web.Features.Voice;
 /// the state before answering, so the next turn may run on another node. Returns the media actions only.
 /// </summary>
 public sealed class RunVoiceTurn(GuichetDb db, FindSlots finder, BookAppointment book, CancelAppointment cancel,
-    IOptions<VoiceOptions> options, IMemoryCache cache, TimeProvider clock, ILogger<RunVoiceTurn> log)
+    IOptions<VoiceOptions> options, IMemoryCache cache, TimeProvider clock, ILogger<RunVoiceTurn> log, Requests.FileVoiceMessage requests)
 {
     public static readonly JsonSerializerOptions Json = new() { Converters = { new JsonStringEnumConverter() } };
     private const int SlotsPerPrompt = 3;
@@ -318,6 +318,8 @@ public sealed class RunVoiceTurn(GuichetDb db, FindSlots finder, BookAppointment
                 };
                 db.Add(message);
                 log.LogInformation("Voice call {CallId} left message {MessageId} ({Seconds} s)", call.Id, message.Id, m.Seconds);
+                // Filed as a citizen request at once (saved with the message); without a voice category it stays a message.
+                await requests.RunAsync(message, ct);
                 break;
         }
     }

@@ -3,7 +3,7 @@ namespace Guichet.Web.Platform.Mail;
 /// <summary>One e-mail ready to go. The Message-ID is chosen by the caller and kept, so a re-send reuses it.</summary>
 public sealed record OutgoingMail(
     string MessageId, string FromName, string To, string Subject, string TextBody, string? HtmlBody, MailCalendar? Calendar,
-    IReadOnlyList<MailAttachment>? Attachments = null);
+    IReadOnlyList<MailAttachment>? Attachments = null, string? ReplyTo = null, string? InReplyTo = null);
 
 /// <summary>A file attached to a mail (the convocation PDF), sent base64 with its file name.</summary>
 public sealed record MailAttachment(string FileName, string ContentType, byte[] Content);

@@ -70,8 +70,16 @@ public sealed class SmtpMailSender(MailOptions options) : IMailSender
         };
         message.To.Add(new MailAddress(mail.To));
         message.Headers.Add("Message-ID", mail.MessageId);
-        // RFC 3834: a notification, not a reply; keeps out-of-office robots from answering it.
-        message.Headers.Add("Auto-Submitted", "auto-generated");
+        // RFC 3834: a notification, not a reply; keeps out-of-office robots from answering it. An acknowledgement of
+        // the citizen's own mail is a reply to it (auto-replied), and threads under it in their mailer.
+        message.Headers.Add("Auto-Submitted", mail.InReplyTo is null ? "auto-generated" : "auto-replied");
+        if (mail.InReplyTo is { } parent)
+        {
+            message.Headers.Add("In-Reply-To", $"<{parent}>");
+            message.Headers.Add("References", $"<{parent}>");
+        }
+        // The request's plus address: the citizen's answer comes back to its request even without In-Reply-To.
+        if (mail.ReplyTo is { } replyTo) message.ReplyToList.Add(new MailAddress(replyTo));
         if (mail.HtmlBody is not null)
         {
             var html = AlternateView.CreateAlternateViewFromString(mail.HtmlBody, Encoding.UTF8, MediaTypeNames.Text.Html);
