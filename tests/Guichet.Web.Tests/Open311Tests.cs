@@ -138,6 +138,15 @@ public sealed class Open311Tests(Open311App app) : IClassFixture<Open311App>
     }
 
     [Fact]
+    public async Task The_openapi_document_lists_the_Open311_calls()
+    {
+        var doc = System.Text.Json.JsonDocument.Parse(await app.Client.GetStringAsync("/openapi/v1.json"));
+        var paths = doc.RootElement.GetProperty("paths").EnumerateObject().Select(p => p.Name).Where(p => p.StartsWith("/open311/v2/", StringComparison.Ordinal)).ToList();
+        foreach (var path in new[] { "discovery.{format}", "services.{format}", "services/{code}.{format}", "requests.{format}", "requests/{id}.{format}", "tokens/{token}.{format}", "servicerequestupdates.{format}" })
+            Assert.Contains("/open311/v2/" + path, paths);
+    }
+
+    [Fact]
     public async Task An_unknown_extension_is_a_plain_404()
     {
         var response = await app.Client.GetAsync("/open311/v2/services.html?jurisdiction_id=mairie-lorval");
