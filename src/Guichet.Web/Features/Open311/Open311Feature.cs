@@ -106,7 +106,7 @@ public sealed class Open311Reads(GuichetDb db, Open311Options options, Open311Ke
     private sealed record Tenant(Organisation Organisation, TimeZoneInfo Zone);
 
     /// <summary>jurisdiction_id → organisation; without it, the key's organisation, or the only one there is.</summary>
-    private async Task<(Tenant? Tenant, IResult? Error)> JurisdictionAsync(WireFormat f, string? id, string? fallback, CancellationToken ct)
+    private async Task<(Tenant? Tenant, IResult? Error)> JurisdictionAsync(WireFormat f, string? id, string? fallback, CancellationToken ct, bool withZone = true)
     {
         id = string.IsNullOrWhiteSpace(id) ? fallback : id.Trim();
         Organisation? organisation;
@@ -118,7 +118,8 @@ public sealed class Open311Reads(GuichetDb db, Open311Options options, Open311Ke
         }
         else organisation = id.Length > 100 ? null : await db.Organisations.AsNoTracking().FirstOrDefaultAsync(o => o.Id == id, ct);
         if (organisation is null) return (null, Open311Wire.Error(f, 404, "jurisdiction_id inconnu."));
-        var (zone, _) = await OrganisationCalendar.ForAsync(db, organisation, ct);
+        // Writes answer no dates: they skip the look-up of the organisation's zone (ReceiveRequest does its own).
+        var zone = withZone ? (await OrganisationCalendar.ForAsync(db, organisation, ct)).Zone : TimeZoneInfo.Utc;
         return (new Tenant(organisation, zone), null);
     }
 
@@ -325,7 +326,7 @@ public sealed class Open311Reads(GuichetDb db, Open311Options options, Open311Ke
             var limited = Open311Wire.Error(f, 429, "Trop de dépôts avec cette api_key : réessayez dans une minute.");
             return (null, null, new RetryAfter(limited));
         }
-        var (tenant, error) = await JurisdictionAsync(f, key.Organisation, null, ct);
+        var (tenant, error) = await JurisdictionAsync(f, key.Organisation, null, ct, withZone: !countsAsWrite);
         // A key bound to an organisation that does not exist is a configuration mistake; the client only learns its key is not valid.
         if (tenant is null) return (null, null, Open311Wire.Error(f, 403, "api_key invalide."));
         return (key, tenant, error);

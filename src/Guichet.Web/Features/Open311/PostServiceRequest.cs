@@ -126,26 +126,30 @@ public sealed partial class PostServiceRequest(GuichetDb db, ReceiveRequest rece
 
         var description = One("description") ?? $"Signalement « {category.Name} » reçu par Open311, sans description.";
         var placeText = address ?? (notPinpointed ? "Lieu non pointé sur la carte" : addressId is not null ? $"Adresse BAN {addressId}" : null);
-        var incoming = new IncomingRequest(organisation.Id, category.Id, RequestChannel.Open311,
-            new CitizenContact(One("first_name"), One("last_name") ?? NoName, email, phone),
-            description, fields, [], new RequestLocation(lat, lon, placeText));
-        var result = await receive.RunAsync(incoming, ct);
-        if (result is ReceiveResult.Refused refused)
-            return new Open311Result.Failed(StatusCodes.Status400BadRequest, refused.Errors.Select(e => $"{WireName(e.Field)} : {e.Message}").ToList());
-        var received = (ReceiveResult.Received)result;
-        var request = received.Request;
 
-        // Which application sent it (its name, never its key), and what the agents must know about the place and the photo.
-        var now = clock.GetUtcNow().UtcDateTime;
+        // Which application sent it (its name, never its key), and what the agents must know about the place: written
+        // with the request, in the same transaction.
         var facts = new List<string> { $"Reçue par Open311 de l'application « {key.Client} »." };
         if (One("account_id") is { } account) facts.Add($"Compte chez l'application : {Short(account, 100)}.");
         if (One("device_id") is { } device) facts.Add($"Appareil : {Short(device, 100)}.");
         if (addressId is not null && !notPinpointed) facts.Add($"Identifiant d'adresse BAN : {addressId}.");
         if (notPinpointed || (lat is null && address is not null && IsOnlyPostcode(address)))
             facts.Add("À trier : le lieu n'a pas été pointé sur la carte.");
-        RequestHistory.Add(db, request, RequestEventKind.Note, null, now, string.Join(" ", facts), isPublic: false);
-        if (mediaUrl is not null) Open311Media.Queue(db, request, mediaUrl, now);
-        await db.SaveChangesAsync(ct);
+        if (mediaUrl is not null) facts.Add("Une photo est annoncée : elle sera récupérée et jointe.");
+
+        var incoming = new IncomingRequest(organisation.Id, category.Id, RequestChannel.Open311,
+            new CitizenContact(One("first_name"), One("last_name") ?? NoName, email, phone),
+            description, fields, [], new RequestLocation(lat, lon, placeText), PrivateNote: string.Join(" ", facts));
+        var result = await receive.RunAsync(incoming, ct);
+        if (result is ReceiveResult.Refused refused)
+            return new Open311Result.Failed(StatusCodes.Status400BadRequest, refused.Errors.Select(e => $"{WireName(e.Field)} : {e.Message}").ToList());
+        var request = ((ReceiveResult.Received)result).Request;
+        if (mediaUrl is not null)
+        {
+            // The fetch needs the request's id: queued right after it (if this fails, the note above says a photo was announced).
+            Open311Media.Queue(db, request, mediaUrl, clock.GetUtcNow().UtcDateTime);
+            await db.SaveChangesAsync(ct);
+        }
         log.LogInformation("Open311: request {RequestId} filed by client {Client}", request.Id, key.Client);
         return new Open311Result.Created(request, Open311Views.Notice(category.DaysFor(RequestChannel.Open311), request.DueDate));
     }
