@@ -6,6 +6,7 @@ using Guichet.Web.Features.Appointments;
 using Guichet.Web.Features.Closures;
 using Guichet.Web.Features.IdentityDocuments;
 using Guichet.Web.Features.Notifications;
+using Guichet.Web.Features.Open311;
 using Guichet.Web.Features.Nearby;
 using Guichet.Web.Features.Requests;
 using Guichet.Web.Features.Waitlist;
@@ -27,6 +28,7 @@ builder.AddAdministration();
 builder.AddNearby();             // communes and distances, booking rules per reason, urgent reserve
 builder.AddRequests();           // citizen requests: units, categories, web form, tracking, agents' inbox
 builder.AddInbound();            // e-mail (POST /inbound/email), SMS and voice messages into requests
+builder.AddOpen311();            // Open311 GeoReport v2 door (/open311/v2/): categories, reports in and out
 builder.AddWaitlist();           // waiting list: freed slots offered to the first people waiting
 builder.AddWithdrawals();        // deposits of applications, withdrawal slots, "titre disponible"
 builder.AddAnts();              // ANTS hub endpoints, coordination API client (and its local fake)
@@ -41,6 +43,7 @@ app.MapNotifications();
 app.MapAdministration();
 app.MapRequests();
 app.MapInbound();
+app.MapOpen311();
 app.MapAnts();
 app.MapVoice();
 app.Run();

@@ -142,6 +142,8 @@ public sealed class GuichetDb(DbContextOptions<GuichetDb> options) : DbContext(o
         Features.Nearby.Commune.Map(b);
         Features.Requests.RequestsMapping.Map(b);
         Features.Requests.InboundMapping.Map(b);
+        Features.Open311.Open311MediaFetch.Map(b);
+        Features.Requests.InboxIndexes.Map(b);
         Features.Waitlist.WaitlistJob.Map(b);
         Features.Withdrawals.ApplicationDeposit.Map(b);
         Features.Voice.VoiceData.Map(b);

@@ -39,12 +39,13 @@ public sealed class InboxModel(GuichetDb db, CurrentAgent current, TimeProvider 
         Categories = await db.Set<Category>().AsNoTracking().Where(c => c.OrganisationId == agent.OrganisationId).OrderBy(c => c.SortOrder).ToListAsync(ct);
 
         var query = db.CitizenRequests.AsNoTracking().Where(r => r.OrganisationId == agent.OrganisationId);
-        RequestStatus[] open = [RequestStatus.Received, RequestStatus.Assigned, RequestStatus.InProgress, RequestStatus.AwaitingApproval];
+        // Inlined as constants (EF.Constant), so the query's IN (…) is the partial index's own filter (InboxIndexes).
+        var open = InboxIndexes.Open;
         if (Enum.TryParse<RequestStatus>(Statut, out var status) && Enum.IsDefined(status)) query = query.Where(r => r.Status == status);
-        else if (Statut != "toutes") query = query.Where(r => open.Contains(r.Status));
+        else if (Statut != "toutes") query = query.Where(r => EF.Constant(open).Contains(r.Status));
         if (!string.IsNullOrEmpty(Categorie)) query = query.Where(r => r.CategoryId == Categorie);
         if (Enum.TryParse<RequestChannel>(Canal, out var channel) && Enum.IsDefined(channel)) query = query.Where(r => r.Channel == channel);
-        if (Retard) query = query.Where(r => open.Contains(r.Status) && r.DueDate < today);
+        if (Retard) query = query.Where(r => EF.Constant(open).Contains(r.Status) && r.DueDate < today);
         if (Miennes) query = query.Where(r => r.AssigneeAgentId == agent.Id);
         var requests = await query.OrderBy(r => r.DueDate).ThenBy(r => r.ReceivedUtc).Take(MaxRows).ToListAsync(ct);
 

@@ -20,12 +20,13 @@ public sealed record IncomingAttachment(string FileName, string ContentType, byt
 /// <summary>
 /// A request as any channel hands it over: the web form, an agent at the counter, and later the e-mail parser, the
 /// voice server and Open311. <paramref name="Fields"/> are the answers to the category's own questions, keyed by
-/// <see cref="FormField.InputName"/>.
+/// <see cref="FormField.InputName"/>. <paramref name="PrivateNote"/> is what the channel tells the agents about how it
+/// came (e.g. which Open311 application sent it), written to the history in the same transaction, never shown to the citizen.
 /// </summary>
 public sealed record IncomingRequest(
     string OrganisationId, string CategoryId, RequestChannel Channel, CitizenContact Contact, string? Text,
     IReadOnlyDictionary<string, string?> Fields, IReadOnlyList<IncomingAttachment> Attachments, RequestLocation? Location,
-    string? RegisteredByAgentId = null, InboundSource? Source = null);
+    string? RegisteredByAgentId = null, InboundSource? Source = null, string? PrivateNote = null);
 
 public abstract record ReceiveResult
 {
@@ -128,6 +129,8 @@ public sealed class ReceiveRequest(GuichetDb db, RequestMessages messages, Reque
             });
         RequestHistory.Add(db, request, RequestEventKind.Created, incoming.RegisteredByAgentId, now,
             $"Demande reçue ({RequestChannels.Label(request.Channel)}).", isPublic: true, to: RequestStatus.Received);
+        if (incoming.PrivateNote is { Length: > 0 } note)
+            RequestHistory.Add(db, request, RequestEventKind.Note, incoming.RegisteredByAgentId, now, note, isPublic: false);
         var sentBy = await messages.AddAcknowledgementAsync(request, ack, ct);
         RequestHistory.Add(db, request, RequestEventKind.Acknowledged, null, now, sentBy switch
         {
