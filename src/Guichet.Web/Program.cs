@@ -26,6 +26,7 @@ builder.AddNotifications();     // outbox, dispatcher, e-mail over SMTP
 builder.AddAdministration();
 builder.AddNearby();             // communes and distances, booking rules per reason, urgent reserve
 builder.AddRequests();           // citizen requests: units, categories, web form, tracking, agents' inbox
+builder.AddRequestCitizen();     // acknowledgement letter, personal space, map and GeoJSON, retention and data rights
 builder.AddWaitlist();           // waiting list: freed slots offered to the first people waiting
 builder.AddWithdrawals();        // deposits of applications, withdrawal slots, "titre disponible"
 builder.AddAnts();              // ANTS hub endpoints, coordination API client (and its local fake)
@@ -39,6 +40,7 @@ app.MapAgenda();
 app.MapNotifications();
 app.MapAdministration();
 app.MapRequests();
+app.MapRequestCitizen();
 app.MapAnts();
 app.MapVoice();
 app.Run();
