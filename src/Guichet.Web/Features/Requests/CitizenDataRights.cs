@@ -123,7 +123,12 @@ public sealed class CitizenDataRights(GuichetDb db, AnonymiseRequest anonymise, 
                     attachments = attachments[r.Id].Select(a => new { fileName = a.FileName, contentType = a.ContentType, size = a.Size }),
                 }),
             };
-            content = JsonSerializer.SerializeToUtf8Bytes(doc, new JsonSerializerOptions(RequestJson.Options) { WriteIndented = true });
+            content = JsonSerializer.SerializeToUtf8Bytes(doc, new JsonSerializerOptions(RequestJson.Options)
+            {
+                WriteIndented = true,
+                // A file for the citizen to read: accents as they are (the file is not embedded in HTML).
+                Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All),
+            });
             (type, name) = ("application/json; charset=utf-8", "donnees-usager.json");
         }
         foreach (var r in requests)
