@@ -25,7 +25,7 @@ public sealed class AnonymiseRequest(GuichetDb db)
     {
         if (request.AnonymisedUtc is not null) return false;
         (request.FirstName, request.LastName, request.NameKey) = (null, AnonymousName, "");
-        (request.Email, request.Phone, request.PostalAddress) = (null, null, null);
+        (request.Email, request.EmailKey, request.Phone, request.PostalAddress) = (null, null, null, null);
         (request.Text, request.FieldValuesJson) = (RemovedText, "[]");
         (request.Latitude, request.Longitude, request.LocationAddress) = (null, null, null);
         (request.AnonymisedUtc, request.UpdatedUtc) = (nowUtc, nowUtc);
@@ -67,7 +67,7 @@ public sealed class CitizenDataRights(GuichetDb db, AnonymiseRequest anonymise, 
 
     /// <summary>The organisation's not-yet-anonymised requests sent with that address (compared without case).</summary>
     public Task<List<CitizenRequest>> FindAsync(string organisationId, string email, CancellationToken ct) =>
-        db.CitizenRequests.Where(r => r.OrganisationId == organisationId && r.AnonymisedUtc == null && r.Email != null && r.Email.ToLower() == email)
+        db.CitizenRequests.Where(r => r.OrganisationId == organisationId && r.EmailKey == email && r.AnonymisedUtc == null)
             .OrderBy(r => r.ReceivedUtc).ToListAsync(ct);
 
     public async Task<CitizenExport> ExportAsync(Agent admin, string email, string format, CancellationToken ct)
@@ -199,18 +199,24 @@ public sealed class RetentionJob(GuichetDb db, AnonymiseRequest anonymise, Reten
     {
         var now = clock.GetUtcNow().UtcDateTime;
         await db.Set<CitizenSpaceLink>().Where(l => l.ExpiresUtc < now).ExecuteDeleteAsync(ct);
-        // The shortest retention bounds the candidates in SQL; each one is then checked against its own category.
-        var shortest = await db.Set<Category>().Select(c => (int?)c.RetentionMonths).MinAsync(ct) ?? Retention.DefaultMonths;
-        var bound = Retention.ClosedBefore(shortest, now);
-        var candidates = await (
-            from r in db.CitizenRequests
-            where r.Status == RequestStatus.Closed && r.AnonymisedUtc == null
-            join c in db.Set<Category>() on r.CategoryId equals c.Id
-            let closed = db.Set<RequestEvent>().Where(e => e.RequestId == r.Id && e.ToStatus == RequestStatus.Closed).Max(e => (DateTime?)e.AtUtc)
-            where (closed ?? r.UpdatedUtc) <= bound
-            orderby r.Id
-            select new { r.Id, c.RetentionMonths, Closed = closed ?? r.UpdatedUtc }).Take(options.BatchSize).ToListAsync(ct);
-        var due = candidates.Where(c => Retention.IsDue(c.Closed, c.RetentionMonths, now)).Select(c => c.Id).ToList();
+        // One query per retention value in use, so the bound is exact in SQL and a batch never fills with requests
+        // that are not due yet.
+        var due = new List<string>();
+        foreach (var months in await db.Set<Category>().Select(c => c.RetentionMonths).Distinct().ToListAsync(ct))
+        {
+            if (due.Count >= options.BatchSize) break;
+            if (months is < Retention.MinMonths or > Retention.MaxMonths) continue;
+            var bound = Retention.ClosedBefore(months, now);
+            due.AddRange(await (
+                from r in db.CitizenRequests
+                where r.Status == RequestStatus.Closed && r.AnonymisedUtc == null
+                join c in db.Set<Category>() on r.CategoryId equals c.Id
+                where c.RetentionMonths == months
+                let closed = db.Set<RequestEvent>().Where(e => e.RequestId == r.Id && e.ToStatus == RequestStatus.Closed).Max(e => (DateTime?)e.AtUtc)
+                where (closed ?? r.UpdatedUtc) <= bound
+                orderby r.Id
+                select r.Id).Take(options.BatchSize - due.Count).ToListAsync(ct));
+        }
         if (due.Count == 0) return 0;
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var done = new List<CitizenRequest>();

@@ -35,7 +35,7 @@ public sealed class CitizenSpace(GuichetDb db, AppOptions app, MailOptions mail,
             return true;
         }
         var latest = await db.CitizenRequests.AsNoTracking()
-            .Where(r => r.AnonymisedUtc == null && r.Email != null && r.Email.ToLower() == email)
+            .Where(r => r.EmailKey == email && r.AnonymisedUtc == null)
             .OrderByDescending(r => r.ReceivedUtc).Select(r => new { r.OrganisationId }).FirstOrDefaultAsync(ct);
         if (latest is null) return true;
 
@@ -80,7 +80,7 @@ public sealed class CitizenSpace(GuichetDb db, AppOptions app, MailOptions mail,
         var email = link.Email;
         // Across organisations on purpose: the global filter is by agent, and this door is the citizen's.
         var requests = await db.CitizenRequests.AsNoTracking()
-            .Where(r => r.AnonymisedUtc == null && r.Email != null && r.Email.ToLower() == email)
+            .Where(r => r.EmailKey == email && r.AnonymisedUtc == null)
             .OrderByDescending(r => r.ReceivedUtc).Take(200).ToListAsync(ct);
         var ids = requests.Select(r => r.Id).ToList();
         var orgIds = requests.Select(r => r.OrganisationId).Distinct().ToList();

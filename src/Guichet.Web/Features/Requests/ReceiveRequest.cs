@@ -99,6 +99,7 @@ public sealed class ReceiveRequest(GuichetDb db, RequestMessages messages, Reque
             LastName = lastName!,
             NameKey = NameKey(lastName),
             Email = email,
+            EmailKey = CitizenDataRights.NormaliseEmail(email),
             Phone = parsedPhone?.E164 ?? phone,
             PostalAddress = postal,
             Text = text,

@@ -109,6 +109,8 @@ public sealed class CitizenRequest
     public DateOnly? ImplicitDecisionOn { get; set; }
     /// <summary>When its personal data was removed (retention or erasure); the request itself stays, for the counts.</summary>
     public DateTime? AnonymisedUtc { get; set; }
+    /// <summary>The e-mail lower-cased, indexed: the personal space and the data-rights page find a citizen's requests by it.</summary>
+    public string? EmailKey { get; set; }
 
     public IReadOnlyList<FieldValue> FieldValues
     {
@@ -204,6 +206,8 @@ public static class RequestsMapping
             e.Property(x => x.FieldValuesJson).HasColumnType("text");
             e.Ignore(x => x.FieldValues);
             e.Property(x => x.SilenceRule).HasConversion<string>().HasMaxLength(16).HasDefaultValue(SilenceRule.None);
+            e.Property(x => x.EmailKey).HasMaxLength(254);
+            e.HasIndex(x => x.EmailKey);
             // The code is the citizen's handle: unique across the platform, so a collision is redrawn, never shared.
             e.HasIndex(x => x.TrackingCode).IsUnique();
             // The inbox: an organisation's requests by status and due date.

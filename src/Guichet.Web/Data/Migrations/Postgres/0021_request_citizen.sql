@@ -7,6 +7,9 @@ ALTER TABLE request_categories ADD COLUMN retention_months integer NOT NULL DEFA
 ALTER TABLE citizen_requests ADD COLUMN silence_rule character varying(16) NOT NULL DEFAULT 'None';
 ALTER TABLE citizen_requests ADD COLUMN implicit_decision_on date;
 ALTER TABLE citizen_requests ADD COLUMN anonymised_utc timestamp with time zone;
+ALTER TABLE citizen_requests ADD COLUMN email_key character varying(254);
+UPDATE citizen_requests SET email_key = lower(trim(email)) WHERE email IS NOT NULL;
+CREATE INDEX "IX_citizen_requests_email_key" ON citizen_requests (email_key);
 
 CREATE TABLE citizen_space_links (
     id character varying(64) NOT NULL,

@@ -7,6 +7,9 @@ ALTER TABLE "request_categories" ADD COLUMN "retention_months" INTEGER NOT NULL 
 ALTER TABLE "citizen_requests" ADD COLUMN "silence_rule" TEXT NOT NULL DEFAULT 'None';
 ALTER TABLE "citizen_requests" ADD COLUMN "implicit_decision_on" TEXT NULL;
 ALTER TABLE "citizen_requests" ADD COLUMN "anonymised_utc" TEXT NULL;
+ALTER TABLE "citizen_requests" ADD COLUMN "email_key" TEXT NULL;
+UPDATE "citizen_requests" SET "email_key" = lower(trim("email")) WHERE "email" IS NOT NULL;
+CREATE INDEX "IX_citizen_requests_email_key" ON "citizen_requests" ("email_key");
 
 CREATE TABLE "citizen_space_links" (
     "id" TEXT NOT NULL CONSTRAINT "PK_citizen_space_links" PRIMARY KEY,
