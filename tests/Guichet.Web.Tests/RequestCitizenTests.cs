@@ -289,6 +289,11 @@ public sealed class RequestCitizenTests(CitizenApp app) : IClassFixture<CitizenA
         var second = await app.WebRequestAsync("Droits", "DROITS@exemple.fr", category: "lorval-proprete", text: "Seconde demande de Droits");
         var elsewhere = await app.WebRequestAsync("Droits", "droits@exemple.fr", category: "saint-aubin-voirie", text: "Demande à Saint-Aubin");
 
+        using (var asking = new Browser(app))
+            await asking.SubmitAsync(await asking.GetAsync("/mon-espace"), "form#espace", new Dictionary<string, string?> { ["email"] = "droits@exemple.fr" });
+        await app.Dispatcher.RunOnceAsync(CancellationToken.None);
+        Assert.Equal(1, await app.WithDbAsync(db => db.OutboxMessages.CountAsync(m => m.Kind == MessageKind.RequestSpaceLink && m.Recipient == "droits@exemple.fr")));
+
         using var counter = await app.AgentAsync();
         Assert.NotEqual(HttpStatusCode.OK, (await counter.GetAsync("/admin/demandes/donnees")).Status);
 
@@ -326,6 +331,8 @@ public sealed class RequestCitizenTests(CitizenApp app) : IClassFixture<CitizenA
         Assert.Contains("Les données des 2 demandes sont effacées", (await admin.FollowAsync(erased)).Text);
         foreach (var r in new[] { first, second })
             await NoPersonalDataLeftAsync(app, r.Id, "Droits", "droits@exemple.fr", "demande de Droits");
+        Assert.False(await app.WithDbAsync(db => db.Set<CitizenSpaceLink>().AnyAsync(l => l.Email == "droits@exemple.fr")));
+        Assert.False(await app.WithDbAsync(db => db.OutboxMessages.AnyAsync(m => m.Kind == MessageKind.RequestSpaceLink && m.Recipient == "droits@exemple.fr")));
         // Another organisation's request with the same address is theirs to handle.
         Assert.Equal("droits@exemple.fr", (await app.RequestAsync(elsewhere.TrackingCode)).Email);
 
@@ -382,7 +389,12 @@ public sealed class RequestRetentionTests(CitizenApp app) : IClassFixture<Citize
         await app.SetCategoryAsync("lorval-voirie", SilenceRule.None, retention: 12);
         var old = await app.WebRequestAsync("Ancienne", "ancienne@exemple.fr", text: "Texte personnel de Ancienne");
         var open = await app.WebRequestAsync("Ouverte", "ouverte@exemple.fr", text: "Texte de Ouverte");
+        var longer = await app.WebRequestAsync("Longue", "longue@exemple.fr", category: "lorval-proprete", text: "Texte de Longue");
         using var agent = await app.AgentAsync();
+        // Closed the same day, in a category that keeps data 36 months.
+        var other = await agent.GetAsync($"/agent/demandes/{longer.Id}");
+        other = await agent.FollowAsync(await agent.SubmitAsync(other, "form#repondre", new Dictionary<string, string?> { ["reply"] = "Enlevé ce matin." }));
+        Assert.Equal(HttpStatusCode.Redirect, (await agent.SubmitAsync(other, "form#changer-etat", new Dictionary<string, string?> { ["status"] = "Closed" })).Status);
         var page = await agent.GetAsync($"/agent/demandes/{old.Id}");
         page = await agent.FollowAsync(await agent.SubmitAsync(page, "form#noter", new Dictionary<string, string?> { ["note"] = "Mme Ancienne a rappelé." }));
         page = await agent.FollowAsync(await agent.SubmitAsync(page, "form#repondre", new Dictionary<string, string?> { ["reply"] = "Madame Ancienne, c'est réparé." }));
@@ -409,6 +421,8 @@ public sealed class RequestRetentionTests(CitizenApp app) : IClassFixture<Citize
         Assert.Equal(before, await app.WithDbAsync(db => db.CitizenRequests.CountAsync(r => r.OrganisationId == "mairie-lorval")));
         Assert.Single(await app.WithDbAsync(db => db.Set<RequestDataAction>().AsNoTracking().Where(x => x.Kind == DataActionKind.Anonymise).ToListAsync()));
 
+        // The other category's closed request is kept until its own retention has run.
+        Assert.Equal(("Longue", (DateTime?)null), ((await app.RequestAsync(longer.TrackingCode)).LastName, (await app.RequestAsync(longer.TrackingCode)).AnonymisedUtc));
         // The open request keeps everything, whatever its age.
         var kept = await app.RequestAsync(open.TrackingCode);
         Assert.Equal(("Ouverte", "ouverte@exemple.fr", null), (kept.LastName, kept.Email, kept.AnonymisedUtc));

@@ -19,6 +19,7 @@ public sealed class AnonymiseRequest(GuichetDb db)
 {
     public const string AnonymousName = "Anonyme";
     public const string RemovedText = "[contenu supprimé]";
+    public const string BlankRecipient = "anonymise";
 
     /// <returns>false when the request was already anonymised.</returns>
     public async Task<bool> RunAsync(CitizenRequest request, DateTime nowUtc, string eventText, string? agentId, CancellationToken ct)
@@ -35,7 +36,7 @@ public sealed class AnonymiseRequest(GuichetDb db)
         await db.Set<RequestEvent>().Where(e => e.RequestId == id && e.Text != null).ExecuteUpdateAsync(s => s.SetProperty(e => e.Text, (string?)null), ct);
         var prefix = $"request:{id}:";
         await db.OutboxMessages.Where(m => m.IdempotencyKey.StartsWith(prefix)).ExecuteUpdateAsync(s => s
-            .SetProperty(m => m.Recipient, "anonymise")
+            .SetProperty(m => m.Recipient, BlankRecipient)
             .SetProperty(m => m.Subject, (string?)null)
             .SetProperty(m => m.Body, "")
             .SetProperty(m => m.HtmlBody, (string?)null), ct);
@@ -154,6 +155,9 @@ public sealed class CitizenDataRights(GuichetDb db, AnonymiseRequest anonymise, 
         var count = 0;
         foreach (var r in requests)
             if (await anonymise.RunAsync(r, now, "Données personnelles effacées à la demande de l'usager.", admin.Id, ct)) count++;
+        // The address also sits in personal-space links and their messages: gone with it.
+        await db.Set<CitizenSpaceLink>().Where(l => l.Email == email).ExecuteDeleteAsync(ct);
+        await CitizenSpace.BlankLinkMessagesAsync(db, m => m.Recipient == email, ct);
         db.Add(new RequestDataAction
         {
             Id = Secrets.NewId(), OrganisationId = admin.OrganisationId, AgentId = admin.Id, Kind = DataActionKind.Erase,
@@ -199,6 +203,9 @@ public sealed class RetentionJob(GuichetDb db, AnonymiseRequest anonymise, Reten
     {
         var now = clock.GetUtcNow().UtcDateTime;
         await db.Set<CitizenSpaceLink>().Where(l => l.ExpiresUtc < now).ExecuteDeleteAsync(ct);
+        // A space link's message outlives the link only as a trace that something was sent, without address or link.
+        var expired = now - CitizenSpace.LinkLifetime;
+        await CitizenSpace.BlankLinkMessagesAsync(db, m => m.CreatedUtc < expired, ct);
         // One query per retention value in use, so the bound is exact in SQL and a batch never fills with requests
         // that are not due yet.
         var due = new List<string>();

@@ -69,6 +69,19 @@ public sealed class CitizenSpace(GuichetDb db, AppOptions app, MailOptions mail,
         return true;
     }
 
+    /// <summary>
+    /// Removes the address and the link from personal-space messages: a pending one is dropped first (it will not leave
+    /// without its address); one the dispatcher holds right now is left for the next pass.
+    /// </summary>
+    public static async Task BlankLinkMessagesAsync(GuichetDb db, System.Linq.Expressions.Expression<Func<OutboxMessage, bool>> which, CancellationToken ct)
+    {
+        var links = db.OutboxMessages.Where(m => m.Kind == MessageKind.RequestSpaceLink && m.Recipient != AnonymiseRequest.BlankRecipient).Where(which);
+        await links.Where(m => m.Status == MessageStatus.Pending).ExecuteUpdateAsync(s => s.SetProperty(m => m.Status, MessageStatus.Dropped), ct);
+        await links.Where(m => m.Status == MessageStatus.Sent || m.Status == MessageStatus.Failed || m.Status == MessageStatus.Dropped)
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.Recipient, AnonymiseRequest.BlankRecipient).SetProperty(m => m.Body, "")
+                .SetProperty(m => m.HtmlBody, (string?)null).SetProperty(m => m.Subject, (string?)null), ct);
+    }
+
     /// <summary>The requests behind a valid link, newest first; null for an unknown or expired link.</summary>
     public async Task<IReadOnlyList<Item>?> OpenAsync(string? token, CancellationToken ct)
     {
