@@ -29,6 +29,7 @@ builder.AddNearby();             // communes and distances, booking rules per re
 builder.AddRequests();           // citizen requests: units, categories, web form, tracking, agents' inbox
 builder.AddInbound();            // e-mail (POST /inbound/email), SMS and voice messages into requests
 builder.AddOpen311();            // Open311 GeoReport v2 door (/open311/v2/): categories, reports in and out
+builder.AddRequestCitizen();     // acknowledgement letter, personal space, map and GeoJSON, retention and data rights
 builder.AddWaitlist();           // waiting list: freed slots offered to the first people waiting
 builder.AddWithdrawals();        // deposits of applications, withdrawal slots, "titre disponible"
 builder.AddAnts();              // ANTS hub endpoints, coordination API client (and its local fake)
@@ -44,6 +45,7 @@ app.MapAdministration();
 app.MapRequests();
 app.MapInbound();
 app.MapOpen311();
+app.MapRequestCitizen();
 app.MapAnts();
 app.MapVoice();
 app.Run();

@@ -18,7 +18,7 @@ public sealed record HandlingUnit(string Name, string Address, string PostalCode
 /// </summary>
 public sealed record Acknowledgement(
     string OrganisationName, string CategoryName, RequestChannel Channel, DateOnly ReceivedOn, DateOnly DueOn,
-    HandlingUnit Unit, string TrackingCode, string TrackingUrl, string FranceServicesUrl)
+    HandlingUnit Unit, string TrackingCode, string TrackingUrl, string FranceServicesUrl, ImplicitDecision? Decision = null)
 {
     private static readonly CultureInfo French = CultureInfo.GetCultureInfo("fr-FR");
 
@@ -36,6 +36,7 @@ public sealed record Acknowledgement(
         Need(Requests.TrackingCode.Normalise(TrackingCode), "le code de suivi");
         Need(TrackingUrl, "le lien de suivi");
         Need(FranceServicesUrl, "le lien France Services");
+        if (Decision is { } d && (d.Months < 1 || d.DecisionOn <= ReceivedOn)) missing.Add("la date de la décision implicite");
         return missing;
     }
 
@@ -56,7 +57,18 @@ public sealed record Acknowledgement(
         ("Réponse au plus tard le", Date(DueOn)),
         ("Code de suivi", Requests.TrackingCode.Display(TrackingCode)),
         ("Suivre votre demande", TrackingUrl),
+        .. Decision is { } d
+            ? [(d.Rule == SilenceRule.Acceptance ? "Réputée acceptée le" : "Réputée rejetée le", d.DateText)]
+            : Array.Empty<(string, string)>(),
     ];
+
+    /// <summary>
+    /// The legal paragraphs on the implicit decision (R112-5, 1° and 4°): when silence decides, and what the citizen can
+    /// then do; a plain statement that no implicit decision arises otherwise.
+    /// </summary>
+    public IReadOnlyList<string> DecisionParagraphs(string organisationName) => Decision is { } d
+        ? [d.Statement, .. d.Consequences(organisationName)]
+        : ["Cette demande n'appelle pas de décision administrative : aucune décision implicite ne naîtra du silence de l'administration."];
 
     public string HelpLine =>
         $"Besoin d'aide pour vos démarches ? Un conseiller France Services peut vous accompagner près de chez vous : {FranceServicesUrl}";
@@ -67,6 +79,8 @@ public sealed record Acknowledgement(
             .Append("Bonjour").Append(string.IsNullOrWhiteSpace(greetingName) ? "" : " " + greetingName.Trim()).Append(",\n\n")
             .Append(OrganisationName).Append(" a bien reçu votre demande. Voici son accusé de réception.\n\n");
         foreach (var (label, value) in Items) b.Append(label).Append(" : ").Append(value).Append('\n');
+        b.Append('\n');
+        foreach (var p in DecisionParagraphs(OrganisationName)) b.Append(p).Append('\n');
         b.Append("\nGardez le code de suivi : avec votre nom de famille, il permet de suivre la demande sur le lien ci-dessus.\n")
             .Append(HelpLine).Append("\n\n")
             .Append(OrganisationName).Append('\n')
@@ -78,5 +92,6 @@ public sealed record Acknowledgement(
     public string Sms() =>
         $"{OrganisationName} : demande reçue le {ReceivedOn.ToString("dd/MM/yyyy", French)}, code {TrackingCode}. "
         + $"Réponse au plus tard le {DueOn.ToString("dd/MM/yyyy", French)}. {Unit.Name}, {Unit.PostalAddress}, {Unit.Phone}. "
+        + (Decision is { } d ? d.SmsText + " " : "")
         + $"Suivi : {TrackingUrl} Aide : {FranceServicesUrl}";
 }

@@ -144,6 +144,7 @@ public sealed class GuichetDb(DbContextOptions<GuichetDb> options) : DbContext(o
         Features.Requests.InboundMapping.Map(b);
         Features.Open311.Open311MediaFetch.Map(b);
         Features.Requests.InboxIndexes.Map(b);
+        Features.Requests.CitizenDataMapping.Map(b);
         Features.Waitlist.WaitlistJob.Map(b);
         Features.Withdrawals.ApplicationDeposit.Map(b);
         Features.Voice.VoiceData.Map(b);

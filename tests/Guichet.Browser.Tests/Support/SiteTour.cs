@@ -410,5 +410,41 @@ public static class SiteTour
             await page.GetByRole(AriaRole.Button, new() { Name = "Enregistrer" }).ClickAsync();
             await Expect(page.GetByRole(AriaRole.Heading, new() { NameRegex = errorsHeading })).ToBeVisibleAsync();
         });
+        // Issue 6, the citizen's side: the map, a citizen's data (looked up, never erased), the personal space.
+        await Visit("carte des demandes", async () =>
+        {
+            await page.GotoAsync("/agent/demandes");
+            await page.GetByRole(AriaRole.Link, new() { Name = "Voir les demandes sur une carte" }).ClickAsync();
+            await ExpectHeadingAsync(page, "Carte des demandes — Mairie de Lorval");
+        });
+        await Visit("données d'un usager", async () =>
+        {
+            await page.GotoAsync("/admin/demandes/donnees");
+            await ExpectHeadingAsync(page, "Données d'un usager — Mairie de Lorval");
+        });
+        await Visit("données d'un usager : demandes trouvées", async () =>
+        {
+            await page.Locator("#email").FillAsync("maelle.legoff@exemple.fr");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Chercher ses demandes" }).ClickAsync();
+            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Une demande avec cette adresse" })).ToBeVisibleAsync();
+        });
+        await Visit("mon espace : demander le lien", async () =>
+        {
+            await page.GotoAsync("/suivi");
+            await page.GetByRole(AriaRole.Link, new() { Name = "Recevoir par courriel le lien de mon espace" }).ClickAsync();
+            await ExpectHeadingAsync(page, "Mon espace : toutes mes demandes");
+        });
+        await Visit("mon espace : lien envoyé", async () =>
+        {
+            await page.Locator("#email").FillAsync("maelle.legoff@exemple.fr");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Recevoir par courriel le lien de mon espace" }).ClickAsync();
+            await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("un courriel vient de partir");
+        });
+        await Visit("mon espace : lien expiré", async () =>
+        {
+            var response = await page.GotoAsync("/mon-espace/lien-inconnu-ou-expire");
+            Assert.Equal(404, response?.Status);
+            await ExpectHeadingAsync(page, "Ce lien ne fonctionne plus");
+        });
     }
 }

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Guichet.Web.Features.Notifications;
 
-public enum MessageKind { Confirmation, Cancellation, Reminder, Moved, RequestAcknowledgement, RequestReply, WaitlistOffer, WithdrawalReady }
+public enum MessageKind { Confirmation, Cancellation, Reminder, Moved, RequestAcknowledgement, RequestReply, WaitlistOffer, WithdrawalReady, RequestSpaceLink }
 
 public enum MessageChannel { Email, Sms }
 
@@ -20,6 +20,7 @@ public static class MessageKindNames
         MessageKind.RequestReply => "Réponse à une demande",
         MessageKind.WaitlistOffer => "Proposition (liste d'attente)",
         MessageKind.WithdrawalReady => "Titre disponible",
+        MessageKind.RequestSpaceLink => "Lien vers l'espace de suivi des demandes",
         _ => kind.ToString(),
     };
 }

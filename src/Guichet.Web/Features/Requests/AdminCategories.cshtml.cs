@@ -25,6 +25,9 @@ public sealed class AdminCategoriesModel(GuichetDb db, CurrentAgent current, Con
     [BindProperty] public string? Fields { get; set; }
     [BindProperty] public string? SortOrder { get; set; } = "10";
     [BindProperty] public bool Active { get; set; } = true;
+    [BindProperty] public string? SilenceRule { get; set; } = nameof(Domain.Requests.SilenceRule.None);
+    [BindProperty] public string? SilenceMonths { get; set; } = ImplicitDecision.DefaultMonths.ToString();
+    [BindProperty] public string? RetentionMonths { get; set; } = Retention.DefaultMonths.ToString();
 
     public string OrganisationName { get; private set; } = "";
     public IReadOnlyList<Category> Categories { get; private set; } = [];
@@ -46,6 +49,7 @@ public sealed class AdminCategoriesModel(GuichetDb db, CurrentAgent current, Con
             (Name, Description, UnitId, Priority, Active) = (c.Name, c.Description, c.UnitId, c.Priority.ToString(), c.Active);
             (WebDays, EmailDays, PostDays, OtherDays, SortOrder) = ($"{c.WebDays}", $"{c.EmailDays}", $"{c.PostDays}", $"{c.OtherDays}", $"{c.SortOrder}");
             Fields = RequestForm.Format(c.Fields);
+            (SilenceRule, SilenceMonths, RetentionMonths) = (c.SilenceRule.ToString(), $"{c.SilenceMonths}", $"{c.RetentionMonths}");
         }
         return Page();
     }
@@ -54,7 +58,8 @@ public sealed class AdminCategoriesModel(GuichetDb db, CurrentAgent current, Con
     {
         var admin = await current.GetAsync(ct);
         if (admin is null) return Challenge();
-        var input = new CategoryInput(Name, Description, UnitId, Priority, WebDays, EmailDays, PostDays, OtherDays, Fields, SortOrder, Active);
+        var input = new CategoryInput(Name, Description, UnitId, Priority, WebDays, EmailDays, PostDays, OtherDays, Fields, SortOrder, Active,
+            SilenceRule, SilenceMonths, RetentionMonths);
         switch (await configure.SaveCategoryAsync(admin, Categorie, input, ct))
         {
             case ConfigureResult.NotFound: return NotFound();

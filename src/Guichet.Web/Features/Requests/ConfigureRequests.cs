@@ -11,7 +11,8 @@ namespace Guichet.Web.Features.Requests;
 public sealed record UnitInput(string? Name, string? Address, string? PostalCode, string? City, string? Phone, string? Email, bool Active);
 
 public sealed record CategoryInput(string? Name, string? Description, string? UnitId, string? Priority, string? WebDays, string? EmailDays,
-    string? PostDays, string? OtherDays, string? Fields, string? SortOrder, bool Active);
+    string? PostDays, string? OtherDays, string? Fields, string? SortOrder, bool Active,
+    string? SilenceRule = null, string? SilenceMonths = null, string? RetentionMonths = null);
 
 public abstract record ConfigureResult
 {
@@ -81,6 +82,21 @@ public sealed class ConfigureRequests(GuichetDb db)
             Days(input.PostDays, "postDays", "par courrier"), Days(input.OtherDays, "otherDays", "des autres canaux"));
         var order = int.TryParse(input.SortOrder, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var o) && o is >= 0 and <= 1000 ? o : -1;
         if (order < 0) errors.Add(new("sortOrder", "L'ordre d'affichage est un nombre entre 0 et 1000."));
+        // Absent inputs (an older form, another door) keep what the category has.
+        var silence = category?.SilenceRule ?? SilenceRule.None;
+        if (input.SilenceRule is not null && (!Enum.TryParse(input.SilenceRule, out silence) || !Enum.IsDefined(silence)))
+            errors.Add(new("silenceRule", "Choisissez ce que vaut le silence de la mairie pour ces demandes."));
+        int Months(string? v, int current, string field, int min, int max, string message)
+        {
+            if (v is null) return current;
+            if (int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var m) && m >= min && m <= max) return m;
+            errors.Add(new(field, message));
+            return current;
+        }
+        var silenceMonths = Months(input.SilenceMonths, category?.SilenceMonths ?? ImplicitDecision.DefaultMonths, "silenceMonths", 1, ImplicitDecision.MaxMonths,
+            $"Le délai de la décision implicite est un nombre de mois entre 1 et {ImplicitDecision.MaxMonths}.");
+        var retention = Months(input.RetentionMonths, category?.RetentionMonths ?? Retention.DefaultMonths, "retentionMonths", Retention.MinMonths, Retention.MaxMonths,
+            $"La durée de conservation est un nombre de mois entre {Retention.MinMonths} et {Retention.MaxMonths}.");
         var parsed = RequestForm.Parse(input.Fields);
         errors.AddRange(parsed.Problems.Select(p => new FieldError("fields", p)));
         if (errors.Count > 0) return new ConfigureResult.Refused(errors);
@@ -93,6 +109,7 @@ public sealed class ConfigureRequests(GuichetDb db)
         (category.Name, category.Description, category.UnitId, category.Priority) = (name, description, input.UnitId!, priority);
         (category.WebDays, category.EmailDays, category.PostDays, category.OtherDays) = (web, email, post, other);
         (category.SortOrder, category.Active, category.Fields) = (order, input.Active, parsed.Fields);
+        (category.SilenceRule, category.SilenceMonths, category.RetentionMonths) = (silence, silenceMonths, retention);
         await db.SaveChangesAsync(ct);
         return new ConfigureResult.Saved(category.Id);
     }

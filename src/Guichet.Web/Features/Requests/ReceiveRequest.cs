@@ -100,6 +100,7 @@ public sealed class ReceiveRequest(GuichetDb db, RequestMessages messages, Reque
             LastName = lastName!,
             NameKey = NameKey(lastName),
             Email = email,
+            EmailKey = CitizenDataRights.NormaliseEmail(email),
             Phone = parsedPhone?.E164 ?? phone,
             PostalAddress = postal,
             Text = text,
@@ -110,6 +111,9 @@ public sealed class ReceiveRequest(GuichetDb db, RequestMessages messages, Reque
             RegisteredByAgentId = incoming.RegisteredByAgentId,
             UpdatedUtc = now,
         };
+        // R112-5: the acknowledgement announces when silence becomes a decision; the request keeps that date.
+        if (ImplicitDecision.For(category.SilenceRule, category.SilenceMonths, Deadline.ReceivedOn(now, zone)) is { } decision)
+            (request.SilenceRule, request.ImplicitDecisionOn) = (decision.Rule, decision.DecisionOn);
         var ack = messages.Acknowledgement(request, Deadline.ReceivedOn(now, zone), organisation, category, unit);
         if (ack.Missing() is { Count: > 0 } missing)
         {

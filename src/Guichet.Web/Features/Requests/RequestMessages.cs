@@ -22,7 +22,14 @@ public sealed class RequestMessages(GuichetDb db, AppOptions app, MailOptions ma
 
     /// <param name="receivedOn">the local day of receipt in the organisation's zone (OrganisationCalendar).</param>
     public Acknowledgement Acknowledgement(CitizenRequest request, DateOnly receivedOn, Organisation organisation, Category category, Unit unit) => new(
-        organisation.Name, category.Name, request.Channel, receivedOn, request.DueDate, unit.ToDomain(), request.TrackingCode, TrackingUrl, options.FranceServicesUrl);
+        organisation.Name, category.Name, request.Channel, receivedOn, request.DueDate, unit.ToDomain(), request.TrackingCode, TrackingUrl, options.FranceServicesUrl,
+        Decision(request, receivedOn));
+
+    /// <summary>The implicit decision the request was received with (its own stored date, whatever the category says today).</summary>
+    public static ImplicitDecision? Decision(CitizenRequest request, DateOnly receivedOn) =>
+        request is { SilenceRule: not SilenceRule.None, ImplicitDecisionOn: { } on }
+            ? new ImplicitDecision(request.SilenceRule, (on.Year - receivedOn.Year) * 12 + on.Month - receivedOn.Month, on)
+            : null;
 
     /// <summary>Adds the acknowledgement; returns its channel, or null when the citizen gave neither e-mail nor mobile.</summary>
     public async Task<MessageChannel?> AddAcknowledgementAsync(CitizenRequest request, Acknowledgement ack, CancellationToken ct)
@@ -104,6 +111,7 @@ public sealed class RequestMessages(GuichetDb db, AppOptions app, MailOptions ma
             <p>{h.Encode(ack.OrganisationName)} a bien reçu votre demande. Voici son accusé de réception.</p>
             <ul>
             {items}</ul>
+            {string.Concat(ack.DecisionParagraphs(ack.OrganisationName).Select(p => $"<p>{h.Encode(p)}</p>\n"))}
             <p>Gardez le code de suivi : avec votre nom de famille, il permet de suivre la demande sur le lien ci-dessus.</p>
             <p>Besoin d'aide pour vos démarches ? Un conseiller France Services peut vous accompagner près de chez vous : <a href="{h.Encode(ack.FranceServicesUrl)}">{h.Encode(ack.FranceServicesUrl)}</a></p>
             <p>{h.Encode(ack.OrganisationName)}<br>Ce message est envoyé automatiquement : merci de ne pas y répondre.</p>

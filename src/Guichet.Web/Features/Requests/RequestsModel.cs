@@ -43,6 +43,11 @@ public sealed class Category
     public string FieldsJson { get; set; } = "[]";
     public bool Active { get; set; } = true;
     public int SortOrder { get; set; }
+    /// <summary>Whether silence becomes a decision (CRPA L231-1), and after how many months: printed on the acknowledgement.</summary>
+    public SilenceRule SilenceRule { get; set; } = SilenceRule.None;
+    public int SilenceMonths { get; set; } = ImplicitDecision.DefaultMonths;
+    /// <summary>Months a closed request keeps its personal data before it is anonymised (RetentionJob).</summary>
+    public int RetentionMonths { get; set; } = Retention.DefaultMonths;
 
     public int DaysFor(RequestChannel channel) => channel switch
     {
@@ -99,6 +104,13 @@ public sealed class CitizenRequest
     public string? AssigneeAgentId { get; set; }
     public string? RegisteredByAgentId { get; set; }
     public DateTime UpdatedUtc { get; set; }
+    /// <summary>The category's silence rule when the request came in, and the day silence becomes a decision: the acknowledgement said so, later settings do not change it.</summary>
+    public SilenceRule SilenceRule { get; set; } = SilenceRule.None;
+    public DateOnly? ImplicitDecisionOn { get; set; }
+    /// <summary>When its personal data was removed (retention or erasure); the request itself stays, for the counts.</summary>
+    public DateTime? AnonymisedUtc { get; set; }
+    /// <summary>The e-mail lower-cased, indexed: the personal space and the data-rights page find a citizen's requests by it.</summary>
+    public string? EmailKey { get; set; }
 
     public IReadOnlyList<FieldValue> FieldValues
     {
@@ -109,7 +121,7 @@ public sealed class CitizenRequest
     public string DisplayName => string.IsNullOrWhiteSpace(FirstName) ? LastName : $"{FirstName} {LastName}";
 }
 
-public enum RequestEventKind { Created, Acknowledged, StatusChanged, Assigned, Note, Reply, Transferred, Viewed, CitizenMessage }
+public enum RequestEventKind { Created, Acknowledged, StatusChanged, Assigned, Note, Reply, Transferred, Viewed, CitizenMessage, Printed, Exported, Anonymised }
 
 /// <summary>One fact of a request's history. Rows are only ever added: the history is the audit trail.</summary>
 public sealed class RequestEvent
@@ -171,6 +183,9 @@ public static class RequestsMapping
             e.Property(x => x.Priority).HasConversion<string>().HasMaxLength(16);
             e.Property(x => x.FieldsJson).HasColumnType("text");
             e.Ignore(x => x.Fields);
+            e.Property(x => x.SilenceRule).HasConversion<string>().HasMaxLength(16).HasDefaultValue(SilenceRule.None);
+            e.Property(x => x.SilenceMonths).HasDefaultValue(ImplicitDecision.DefaultMonths).HasSentinel(ImplicitDecision.DefaultMonths);
+            e.Property(x => x.RetentionMonths).HasDefaultValue(Retention.DefaultMonths).HasSentinel(Retention.DefaultMonths);
             e.HasIndex(x => x.OrganisationId);
             e.HasIndex(x => x.UnitId);
             e.HasOne<Organisation>().WithMany().HasForeignKey(x => x.OrganisationId).OnDelete(DeleteBehavior.Restrict);
@@ -190,6 +205,9 @@ public static class RequestsMapping
             e.Property(x => x.Text).HasColumnType("text");
             e.Property(x => x.FieldValuesJson).HasColumnType("text");
             e.Ignore(x => x.FieldValues);
+            e.Property(x => x.SilenceRule).HasConversion<string>().HasMaxLength(16).HasDefaultValue(SilenceRule.None);
+            e.Property(x => x.EmailKey).HasMaxLength(254);
+            e.HasIndex(x => x.EmailKey);
             // The code is the citizen's handle: unique across the platform, so a collision is redrawn, never shared.
             e.HasIndex(x => x.TrackingCode).IsUnique();
             // The inbox: an organisation's requests by status and due date.
