@@ -26,6 +26,7 @@ builder.AddNotifications();     // outbox, dispatcher, e-mail over SMTP
 builder.AddAdministration();
 builder.AddNearby();             // communes and distances, booking rules per reason, urgent reserve
 builder.AddRequests();           // citizen requests: units, categories, web form, tracking, agents' inbox
+builder.AddRequestWorkflow();    // requests: approval circuit, deadline alerts, canned answers, merge and split
 builder.AddWaitlist();           // waiting list: freed slots offered to the first people waiting
 builder.AddWithdrawals();        // deposits of applications, withdrawal slots, "titre disponible"
 builder.AddAnts();              // ANTS hub endpoints, coordination API client (and its local fake)

@@ -141,6 +141,7 @@ public sealed class GuichetDb(DbContextOptions<GuichetDb> options) : DbContext(o
         Features.Agenda.CalendarFeed.Map(b);
         Features.Nearby.Commune.Map(b);
         Features.Requests.RequestsMapping.Map(b);
+        Features.Requests.WorkflowMapping.Map(b);
         Features.Waitlist.WaitlistJob.Map(b);
         Features.Withdrawals.ApplicationDeposit.Map(b);
         Features.Voice.VoiceData.Map(b);

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Guichet.Web.Features.Notifications;
 
-public enum MessageKind { Confirmation, Cancellation, Reminder, Moved, RequestAcknowledgement, RequestReply, WaitlistOffer, WithdrawalReady }
+public enum MessageKind { Confirmation, Cancellation, Reminder, Moved, RequestAcknowledgement, RequestReply, WaitlistOffer, WithdrawalReady, RequestDeadlineSoon, RequestOverdue }
 
 public enum MessageChannel { Email, Sms }
 
@@ -20,6 +20,8 @@ public static class MessageKindNames
         MessageKind.RequestReply => "Réponse à une demande",
         MessageKind.WaitlistOffer => "Proposition (liste d'attente)",
         MessageKind.WithdrawalReady => "Titre disponible",
+        MessageKind.RequestDeadlineSoon => "Alerte : échéance proche d'une demande",
+        MessageKind.RequestOverdue => "Alerte : demande en retard",
         _ => kind.ToString(),
     };
 }
