@@ -40,6 +40,7 @@ app.MapAgenda();
 app.MapNotifications();
 app.MapAdministration();
 app.MapRequests();
+app.MapRequestWorkflow();
 app.MapAnts();
 app.MapVoice();
 app.Run();

@@ -158,4 +158,33 @@ public static class RequestWorkflowFeature
         if (options.Enabled) builder.Services.AddHostedService<DeadlineAlertWorker>();
         return builder;
     }
+
+    public static WebApplication MapRequestWorkflow(this WebApplication app)
+    {
+        // A request's history as CSV, for agents of its organisation only; the export itself is an event of the history.
+        app.MapGet("/agent/demandes/{id}/historique.csv", async (string id, CurrentAgent current, GuichetDb db, TimeProvider clock, CancellationToken ct) =>
+        {
+            var agent = await current.GetAsync(ct);
+            if (agent is null) return Results.NotFound();
+            var request = await db.CitizenRequests.FirstOrDefaultAsync(r => r.Id == id && r.OrganisationId == agent.OrganisationId, ct);
+            if (request is null) return Results.NotFound();
+            var organisation = await db.Organisations.AsNoTracking().FirstAsync(o => o.Id == agent.OrganisationId, ct);
+            var (zone, _) = await OrganisationCalendar.ForAsync(db, organisation, ct);
+            var events = (await db.Set<RequestEvent>().AsNoTracking().Where(e => e.RequestId == id).ToListAsync(ct))
+                .OrderBy(e => e.AtUtc).ThenBy(e => e.Id, StringComparer.Ordinal).ToList();
+            var agentIds = events.Select(e => e.AgentId).OfType<string>().Distinct().ToList();
+            var names = await db.Agents.AsNoTracking().Where(a => agentIds.Contains(a.Id)).ToDictionaryAsync(a => a.Id, a => a.DisplayName, ct);
+            var csv = new System.Text.StringBuilder("date;qui;quoi;vu par l'usager\r\n");
+            static string Cell(string v) => "\"" + (v.Length > 0 && v[0] is '=' or '+' or '-' or '@' ? "'" + v : v).Replace("\"", "\"\"") + "\"";
+            foreach (var e in events)
+                csv.Append(Cell(FrenchDates.ToLocal(e.AtUtc, zone.Id).ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture))).Append(';')
+                    .Append(Cell(e.AgentId is null ? "usager ou plateforme" : names.GetValueOrDefault(e.AgentId, "agent"))).Append(';')
+                    .Append(Cell(RequestDetailModel.Describe(e))).Append(';').Append(e.Public ? "oui" : "non").Append("\r\n");
+            RequestHistory.Add(db, request, RequestEventKind.Exported, agent.Id, clock.GetUtcNow().UtcDateTime, "Historique exporté (CSV).", isPublic: false);
+            await db.SaveChangesAsync(ct);
+            return Results.File(System.Text.Encoding.UTF8.GetPreamble().Concat(System.Text.Encoding.UTF8.GetBytes(csv.ToString())).ToArray(),
+                "text/csv; charset=utf-8", $"demande-{request.TrackingCode}-historique.csv");
+        }).RequireAuthorization("agenda");
+        return app;
+    }
 }
