@@ -163,11 +163,11 @@ public sealed class RequestWorkflowTests(WorkflowApp app) : IClassFixture<Workfl
         Assert.Contains("Écrivez le texte de la réponse type.", empty.Text);
         var added = await Act(admin, settings, "form#reponse-type", new()
         {
-            ["title"] = "Intervention programmée", ["categoryId"] = "lorval-voirie",
+            ["title"] = "Passage de l'équipe", ["categoryId"] = "lorval-voirie",
             ["text"] = "Bonjour {nom}, votre demande {code} sera traitée avant le {échéance}.",
         });
         Assert.Equal(HttpStatusCode.Redirect, added.Status);
-        Assert.Contains("Intervention programmée", (await admin.GetAsync("/admin/demandes/traitement")).Text);
+        Assert.Contains("Passage de l'équipe", (await admin.GetAsync("/admin/demandes/traitement")).Text);
 
         var r = await app.NewRequestAsync("lorval-voirie", "Dupont");
         using var agent = await app.AgentAsync();
@@ -175,8 +175,11 @@ public sealed class RequestWorkflowTests(WorkflowApp app) : IClassFixture<Workfl
         var form = page.Form("form#repondre");
         var button = page.Document.QuerySelector("button#inserer")!;
         var fields = WebPage.FieldsOf(form);
-        fields.RemoveAll(f => f.Key == "reply");
+        var cannedId = await app.WithDbAsync(db => db.Set<CannedAnswer>().Where(c => c.Title == "Passage de l'équipe").Select(c => c.Id).SingleAsync());
+        Assert.NotNull(page.Document.QuerySelector($"select#cannedId option[value='{cannedId}']"));
+        fields.RemoveAll(f => f.Key is "reply" or "cannedId");
         fields.Add(new("reply", "Merci pour votre signalement."));
+        fields.Add(new("cannedId", cannedId));
         var inserted = await agent.PostAsync(button.GetAttribute("formaction")!, fields);
         Assert.Equal(HttpStatusCode.OK, inserted.Status);
         var text = inserted.Document.QuerySelector("textarea#reply")?.TextContent ?? "";
@@ -187,8 +190,8 @@ public sealed class RequestWorkflowTests(WorkflowApp app) : IClassFixture<Workfl
 
         // Another organisation neither sees nor deletes it.
         using var stranger = await app.AgentAsync("admin@saint-aubin.demo");
-        Assert.DoesNotContain("Intervention programmée", (await stranger.GetAsync("/admin/demandes/traitement")).Text);
-        var id = await app.WithDbAsync(db => db.Set<CannedAnswer>().Where(c => c.Title == "Intervention programmée").Select(c => c.Id).FirstAsync());
+        Assert.DoesNotContain("Passage de l'équipe", (await stranger.GetAsync("/admin/demandes/traitement")).Text);
+        var id = cannedId;
         var token = await stranger.AntiforgeryTokenAsync("/admin/demandes/traitement");
         Assert.Equal(HttpStatusCode.NotFound, (await stranger.PostAsync("/admin/demandes/traitement?handler=DeleteAnswer", [new("__RequestVerificationToken", token), new("answerId", id)])).Status);
         Assert.True(await app.WithDbAsync(db => db.Set<CannedAnswer>().AnyAsync(c => c.Id == id)));
