@@ -130,6 +130,25 @@ public sealed class RequestWorkflowTests(WorkflowApp app) : IClassFixture<Workfl
     }
 
     [Fact]
+    public async Task Two_administrators_signing_the_same_reply_at_once_send_it_once()
+    {
+        await RequireApprovalAsync("lorval-autre");
+        var r = await app.NewRequestAsync("lorval-autre", "Course", "course@exemple.fr");
+        using var author = await app.AgentAsync();
+        Assert.Equal(HttpStatusCode.Redirect, (await Act(author, await author.GetAsync($"/agent/demandes/{r.Id}"), "form#repondre", new() { ["reply"] = "Réponse unique." })).Status);
+        using var supervisor = await app.AgentAsync("superviseur@lorval.demo");
+        Assert.Equal(HttpStatusCode.Redirect, (await Act(supervisor, await supervisor.GetAsync($"/agent/demandes/{r.Id}"), "form#viser")).Status);
+        using var first = await app.AgentAsync("admin@lorval.demo");
+        using var second = await app.AgentAsync("admin@lorval.demo");
+        var pages = await Task.WhenAll(first.GetAsync($"/agent/demandes/{r.Id}"), second.GetAsync($"/agent/demandes/{r.Id}"));
+        var answers = await Task.WhenAll(Act(first, pages[0], "form#signer"), Act(second, pages[1], "form#signer"));
+        Assert.Single(answers, a => a.Status == HttpStatusCode.Redirect);
+        Assert.Single(answers, a => a.Status == HttpStatusCode.UnprocessableEntity);
+        Assert.Single(await app.OutboxAsync(r.Id), m => m.Kind == MessageKind.RequestReply);
+        Assert.Single(await app.EventsAsync(r.Id), e => e.Kind == RequestEventKind.DraftSigned);
+    }
+
+    [Fact]
     public async Task An_agent_of_another_organisation_gets_404_on_every_workflow_action_and_never_sees_the_basket_entry()
     {
         await RequireApprovalAsync("lorval-autre");
