@@ -30,6 +30,7 @@ builder.AddRequests();           // citizen requests: units, categories, web for
 builder.AddInbound();            // e-mail (POST /inbound/email), SMS and voice messages into requests
 builder.AddOpen311();            // Open311 GeoReport v2 door (/open311/v2/): categories, reports in and out
 builder.AddRequestCitizen();     // acknowledgement letter, personal space, map and GeoJSON, retention and data rights
+builder.AddRequestWorkflow();    // requests: approval circuit, deadline alerts, canned answers, merge and split
 builder.AddWaitlist();           // waiting list: freed slots offered to the first people waiting
 builder.AddWithdrawals();        // deposits of applications, withdrawal slots, "titre disponible"
 builder.AddAnts();              // ANTS hub endpoints, coordination API client (and its local fake)
@@ -46,6 +47,7 @@ app.MapRequests();
 app.MapInbound();
 app.MapOpen311();
 app.MapRequestCitizen();
+app.MapRequestWorkflow();
 app.MapAnts();
 app.MapVoice();
 app.Run();

@@ -1,13 +1,14 @@
 namespace Guichet.Domain.Requests;
 
 /// <summary>Where a citizen's request stands.</summary>
-public enum RequestStatus { Received, Assigned, InProgress, AwaitingApproval, Answered, Rejected, Closed }
+public enum RequestStatus { Received, Assigned, InProgress, AwaitingApproval, Answered, Rejected, Closed, Merged }
 
 /// <summary>
 /// The request's state machine as one explicit table. A request is received, taken by an agent (assigned), worked
 /// on, optionally sent for approval before the answer leaves, answered, then closed. It can be rejected (abusive,
 /// outside the organisation's remit) while it is still open. An answered request can be reopened (the citizen
-/// writes back); approval can send it back to work. Closed is final. Anything not in the table is refused.
+/// writes back); approval can send it back to work. Closed is final. A duplicate still open can be merged into
+/// another request: Merged is final too (the request lives on in the target). Anything not in the table is refused.
 /// </summary>
 public static class RequestLifecycle
 {
@@ -21,6 +22,9 @@ public static class RequestLifecycle
         (RequestStatus.Assigned, RequestStatus.InProgress),
         (RequestStatus.Assigned, RequestStatus.Answered),
         (RequestStatus.Assigned, RequestStatus.Rejected),
+        (RequestStatus.Received, RequestStatus.Merged),             // a duplicate joins its twin
+        (RequestStatus.Assigned, RequestStatus.Merged),
+        (RequestStatus.InProgress, RequestStatus.Merged),
         (RequestStatus.InProgress, RequestStatus.AwaitingApproval),
         (RequestStatus.InProgress, RequestStatus.Answered),
         (RequestStatus.InProgress, RequestStatus.Rejected),
@@ -37,6 +41,7 @@ public static class RequestLifecycle
         if (!Enum.IsDefined(from) || !Enum.IsDefined(to)) return "Cet état n'existe pas.";
         if (from == to) return $"Cette demande est déjà « {Label(to)} ».";
         if (Table.Contains((from, to))) return null;
+        if (from == RequestStatus.Merged) return "Cette demande est fusionnée dans une autre : son état ne change plus.";
         return from == RequestStatus.Closed
             ? "Cette demande est close : son état ne change plus."
             : $"Une demande « {Label(from)} » ne peut pas passer à « {Label(to)} ».";
@@ -61,6 +66,7 @@ public static class RequestLifecycle
         RequestStatus.Answered => "Répondue",
         RequestStatus.Rejected => "Rejetée",
         RequestStatus.Closed => "Close",
+        RequestStatus.Merged => "Fusionnée",
         _ => status.ToString(),
     };
 }

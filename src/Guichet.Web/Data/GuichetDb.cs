@@ -145,6 +145,7 @@ public sealed class GuichetDb(DbContextOptions<GuichetDb> options) : DbContext(o
         Features.Open311.Open311MediaFetch.Map(b);
         Features.Requests.InboxIndexes.Map(b);
         Features.Requests.CitizenDataMapping.Map(b);
+        Features.Requests.WorkflowMapping.Map(b);
         Features.Waitlist.WaitlistJob.Map(b);
         Features.Withdrawals.ApplicationDeposit.Map(b);
         Features.Voice.VoiceData.Map(b);

@@ -399,6 +399,21 @@ public static class SiteTour
             await page.GetByRole(AriaRole.Button, new() { Name = "Enregistrer" }).ClickAsync();
             await Expect(page.GetByRole(AriaRole.Heading, new() { NameRegex = errorsHeading })).ToBeVisibleAsync();
         });
+        await Visit("réponses à viser et à signer", async () =>
+        {
+            await page.GotoAsync("/agent/demandes/parapheur");
+            await ExpectHeadingAsync(page, "Réponses à viser et à signer");
+        });
+        await Visit("traitement des demandes (circuit, alertes, réponses types)", async () =>
+        {
+            await page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Traitement des demandes" }).ClickAsync();
+            await ExpectHeadingAsync(page, "Traitement des demandes — Mairie de Lorval");
+        });
+        await Visit("traitement : réponse type vide refusée (erreurs)", async () =>
+        {
+            await page.GetByRole(AriaRole.Button, new() { Name = "Ajouter", Exact = true }).ClickAsync();
+            await Expect(page.GetByRole(AriaRole.Heading, new() { NameRegex = errorsHeading })).ToBeVisibleAsync();
+        });
         await Visit("canaux de réception des demandes", async () =>
         {
             await page.GotoAsync("/admin/demandes/canaux");

@@ -34,6 +34,8 @@ public class GuichetApp : WebApplicationFactory<Program>, IAsyncLifetime
         ["Duplicates:Enabled"] = "false",
         // Suites run side by side: the FastAGI listener stays off unless a fixture asks for one (FastAgiTests, on a free port).
         ["Voice:FastAgi:Listen"] = "",
+        // Deadline alerts: tests run their passes themselves (RequestAlertTests).
+        ["RequestAlerts:Enabled"] = "false",
     };
 
     public async Task InitializeAsync()

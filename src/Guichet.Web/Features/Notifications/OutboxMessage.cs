@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Guichet.Web.Features.Notifications;
 
-public enum MessageKind { Confirmation, Cancellation, Reminder, Moved, RequestAcknowledgement, RequestReply, WaitlistOffer, WithdrawalReady, RequestSpaceLink }
+public enum MessageKind { Confirmation, Cancellation, Reminder, Moved, RequestAcknowledgement, RequestReply, WaitlistOffer, WithdrawalReady, RequestSpaceLink, RequestDeadlineSoon, RequestOverdue }
 
 public enum MessageChannel { Email, Sms }
 
@@ -21,6 +21,8 @@ public static class MessageKindNames
         MessageKind.WaitlistOffer => "Proposition (liste d'attente)",
         MessageKind.WithdrawalReady => "Titre disponible",
         MessageKind.RequestSpaceLink => "Lien vers l'espace de suivi des demandes",
+        MessageKind.RequestDeadlineSoon => "Alerte : échéance proche d'une demande",
+        MessageKind.RequestOverdue => "Alerte : demande en retard",
         _ => kind.ToString(),
     };
 }

@@ -21,6 +21,7 @@ public static class Open311Views
         RequestStatus.Answered => "FIXED",
         RequestStatus.Rejected => "NO_FURTHER_ACTION",
         RequestStatus.Closed => "CLOSED",
+        RequestStatus.Merged => "DUPLICATE",   // FixMyStreet's extended status for a report merged into another
         _ => "OPEN",
     };
 

@@ -34,6 +34,13 @@ public sealed class AnonymiseRequest(GuichetDb db)
         await db.Set<RequestAttachment>().Where(a => a.RequestId == id).ExecuteDeleteAsync(ct);
         // The history keeps what happened and when; only its free texts (notes, replies, comments) go.
         await db.Set<RequestEvent>().Where(e => e.RequestId == id && e.Text != null).ExecuteUpdateAsync(s => s.SetProperty(e => e.Text, (string?)null), ct);
+        // Reply drafts of the approval circuit and a voice message's number and recording are the citizen's too.
+        await db.Set<ReplyDraft>().Where(d => d.RequestId == id).ExecuteUpdateAsync(s => s
+            .SetProperty(d => d.Text, "")
+            .SetProperty(d => d.RejectionComment, (string?)null), ct);
+        await db.Set<Voice.VoiceMessage>().Where(m => m.CitizenRequestId == id).ExecuteUpdateAsync(s => s
+            .SetProperty(m => m.CallbackNumber, (string?)null)
+            .SetProperty(m => m.RecordingPath, ""), ct);   // the file itself lives on the telephony server
         var prefix = $"request:{id}:";
         await db.OutboxMessages.Where(m => m.IdempotencyKey.StartsWith(prefix)).ExecuteUpdateAsync(s => s
             .SetProperty(m => m.Recipient, BlankRecipient)

@@ -68,27 +68,39 @@ public sealed class HandleRequest(GuichetDb db, RequestMessages messages, TimePr
         if (text is null) return new HandleResult.Refused("reply", "Écrivez la réponse.");
         if (text.Length > MaxTextLength) return new HandleResult.Refused("reply", $"La réponse dépasse {MaxTextLength} caractères.");
         if (r.Status == RequestStatus.Closed) return new HandleResult.Refused("reply", "Cette demande est close : rouvrez-en une nouvelle pour répondre.");
+        if (r.Status == RequestStatus.Merged) return new HandleResult.Refused("reply", "Cette demande est fusionnée dans une autre : répondez sur celle-ci.");
         var now = clock.GetUtcNow().UtcDateTime;
-        var organisation = await db.Organisations.AsNoTracking().FirstAsync(o => o.Id == r.OrganisationId, ct);
-        var unit = await db.Set<Unit>().AsNoTracking().FirstAsync(u => u.Id == r.UnitId, ct);
-        var e = RequestHistory.Add(db, r, RequestEventKind.Reply, agent.Id, now, text, isPublic: true);
-        var sent = await messages.AddReplyAsync(r, organisation, unit, text, e.Id, ct);
-        string message;
-        if (RequestLifecycle.IsAllowed(r.Status, RequestStatus.Answered))
-        {
-            RequestHistory.Add(db, r, RequestEventKind.StatusChanged, agent.Id, now, null, isPublic: true, from: r.Status, to: RequestStatus.Answered);
-            r.Status = RequestStatus.Answered;
-        }
-        message = sent switch
-        {
-            MessageChannel.Email => "La réponse est envoyée par courriel et visible sur la page de suivi.",
-            MessageChannel.Sms => "La réponse est envoyée par SMS et visible sur la page de suivi.",
-            _ => "La réponse est enregistrée et visible sur la page de suivi ; l'usager n'a ni courriel ni mobile : envoyez-la aussi par courrier.",
-        };
+        // Under an approval circuit the reply is a draft: it leaves only once signed (ApproveReply).
+        if (await db.Set<CategoryWorkflow>().AnyAsync(w => w.CategoryId == r.CategoryId && w.ApprovalRequired, ct))
+            return await ApproveReply.SubmitAsync(db, agent, r, text, now, ct);
+        var message = SentMessage(await SendReplyAsync(db, messages, r, agent.Id, text, now, ct));
         r.UpdatedUtc = now;
         await db.SaveChangesAsync(ct);
         return new HandleResult.Done(message);
     }
+
+    /// <summary>The reply leaves: a public event, the outbox message on the citizen's channel, and the request answered.
+    /// Shared by a direct reply and a signed draft.</summary>
+    internal static async Task<MessageChannel?> SendReplyAsync(GuichetDb db, RequestMessages messages, CitizenRequest r, string agentId, string text, DateTime now, CancellationToken ct)
+    {
+        var organisation = await db.Organisations.AsNoTracking().FirstAsync(o => o.Id == r.OrganisationId, ct);
+        var unit = await db.Set<Unit>().AsNoTracking().FirstAsync(u => u.Id == r.UnitId, ct);
+        var e = RequestHistory.Add(db, r, RequestEventKind.Reply, agentId, now, text, isPublic: true);
+        var sent = await messages.AddReplyAsync(r, organisation, unit, text, e.Id, ct);
+        if (RequestLifecycle.IsAllowed(r.Status, RequestStatus.Answered))
+        {
+            RequestHistory.Add(db, r, RequestEventKind.StatusChanged, agentId, now, null, isPublic: true, from: r.Status, to: RequestStatus.Answered);
+            r.Status = RequestStatus.Answered;
+        }
+        return sent;
+    }
+
+    internal static string SentMessage(MessageChannel? sent) => sent switch
+    {
+        MessageChannel.Email => "La réponse est envoyée par courriel et visible sur la page de suivi.",
+        MessageChannel.Sms => "La réponse est envoyée par SMS et visible sur la page de suivi.",
+        _ => "La réponse est enregistrée et visible sur la page de suivi ; l'usager n'a ni courriel ni mobile : envoyez-la aussi par courrier.",
+    };
 
     public async Task<HandleResult> TransferAsync(Agent agent, string id, string? unitId, string? comment, CancellationToken ct)
     {
@@ -112,12 +124,11 @@ public sealed class HandleRequest(GuichetDb db, RequestMessages messages, TimePr
         return new HandleResult.Done($"La demande est transférée au service « {unit.Name} ».");
     }
 
-    /// <summary>Records that the agent opened the request, at most once per agent every ten minutes.</summary>
+    /// <summary>Records that the agent opened the request: every read is an audit event (who read what, when), and the
+    /// recent ones tell colleagues who else is looking at it.</summary>
     public async Task RecordViewAsync(Agent agent, CitizenRequest r, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        var since = now.AddMinutes(-10);
-        if (await db.Set<RequestEvent>().AnyAsync(e => e.RequestId == r.Id && e.Kind == RequestEventKind.Viewed && e.AgentId == agent.Id && e.AtUtc >= since, ct)) return;
         RequestHistory.Add(db, r, RequestEventKind.Viewed, agent.Id, now, null, isPublic: false);
         await db.SaveChangesAsync(ct);
     }

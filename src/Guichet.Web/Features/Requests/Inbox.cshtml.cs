@@ -14,7 +14,7 @@ public sealed class InboxModel(GuichetDb db, CurrentAgent current, TimeProvider 
 {
     public const int MaxRows = 200;
 
-    public sealed record Row(CitizenRequest Request, string CategoryName, string? AssigneeName, bool Overdue);
+    public sealed record Row(CitizenRequest Request, string CategoryName, string? AssigneeName, bool Overdue, int WorkingDaysLate = 0);
 
     [BindProperty(SupportsGet = true)] public string? Statut { get; set; }
     [BindProperty(SupportsGet = true)] public string? Categorie { get; set; }
@@ -26,6 +26,10 @@ public sealed class InboxModel(GuichetDb db, CurrentAgent current, TimeProvider 
     public string TimeZone { get; private set; } = "Europe/Paris";
     public IReadOnlyList<Category> Categories { get; private set; } = [];
     public IReadOnlyList<Row> Rows { get; private set; } = [];
+    /// <summary>Open requests past their due date, whatever the filters: the overdue view's count.</summary>
+    public int OverdueCount { get; private set; }
+    public int ToVisaCount { get; private set; }
+    public int ToSignCount { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
@@ -33,7 +37,7 @@ public sealed class InboxModel(GuichetDb db, CurrentAgent current, TimeProvider 
         if (agent is null) return Challenge();
         var organisation = await db.Organisations.AsNoTracking().FirstAsync(o => o.Id == agent.OrganisationId, ct);
         OrganisationName = organisation.Name;
-        var (zone, _) = await OrganisationCalendar.ForAsync(db, organisation, ct);
+        var (zone, calendar) = await OrganisationCalendar.ForAsync(db, organisation, ct);
         TimeZone = zone.Id;
         var today = Deadline.ReceivedOn(clock.GetUtcNow().UtcDateTime, zone);
         Categories = await db.Set<Category>().AsNoTracking().Where(c => c.OrganisationId == agent.OrganisationId).OrderBy(c => c.SortOrder).ToListAsync(ct);
@@ -47,13 +51,20 @@ public sealed class InboxModel(GuichetDb db, CurrentAgent current, TimeProvider 
         if (Enum.TryParse<RequestChannel>(Canal, out var channel) && Enum.IsDefined(channel)) query = query.Where(r => r.Channel == channel);
         if (Retard) query = query.Where(r => EF.Constant(open).Contains(r.Status) && r.DueDate < today);
         if (Miennes) query = query.Where(r => r.AssigneeAgentId == agent.Id);
+        // Earliest due date first: in the overdue view, the latest request comes first.
         var requests = await query.OrderBy(r => r.DueDate).ThenBy(r => r.ReceivedUtc).Take(MaxRows).ToListAsync(ct);
+        OverdueCount = await db.CitizenRequests.CountAsync(r => r.OrganisationId == agent.OrganisationId && open.Contains(r.Status) && r.DueDate < today, ct);
+        var pending = await db.Set<ReplyDraft>().Where(d => d.OrganisationId == agent.OrganisationId && (d.Stage == DraftStage.AwaitingVisa || d.Stage == DraftStage.AwaitingSignature))
+            .GroupBy(d => d.Stage).Select(g => new { Stage = g.Key, Count = g.Count() }).ToListAsync(ct);
+        ToVisaCount = pending.Where(p => p.Stage == DraftStage.AwaitingVisa).Sum(p => p.Count);
+        ToSignCount = pending.Where(p => p.Stage == DraftStage.AwaitingSignature).Sum(p => p.Count);
 
         var names = Categories.ToDictionary(c => c.Id, c => c.Name);
         var agentIds = requests.Select(r => r.AssigneeAgentId).OfType<string>().Distinct().ToList();
         var agents = await db.Agents.AsNoTracking().Where(a => agentIds.Contains(a.Id)).ToDictionaryAsync(a => a.Id, a => a.DisplayName, ct);
         Rows = requests.Select(r => new Row(r, names.GetValueOrDefault(r.CategoryId, ""), r.AssigneeAgentId is null ? null : agents.GetValueOrDefault(r.AssigneeAgentId),
-            Deadline.IsOverdue(r.DueDate, today, r.Status))).ToList();
+            Deadline.IsOverdue(r.DueDate, today, r.Status),
+            Deadline.IsOverdue(r.DueDate, today, r.Status) ? Domain.Calendar.WorkingDays.Count(r.DueDate, today, calendar) : 0)).ToList();
         return Page();
     }
 }

@@ -26,7 +26,7 @@ public sealed record IncomingAttachment(string FileName, string ContentType, byt
 public sealed record IncomingRequest(
     string OrganisationId, string CategoryId, RequestChannel Channel, CitizenContact Contact, string? Text,
     IReadOnlyDictionary<string, string?> Fields, IReadOnlyList<IncomingAttachment> Attachments, RequestLocation? Location,
-    string? RegisteredByAgentId = null, InboundSource? Source = null, string? PrivateNote = null);
+    string? RegisteredByAgentId = null, InboundSource? Source = null, string? PrivateNote = null, string? SplitFromRequestId = null);
 
 public abstract record ReceiveResult
 {
@@ -54,7 +54,8 @@ public sealed class ReceiveRequest(GuichetDb db, RequestMessages messages, Reque
         var organisation = await db.Organisations.AsNoTracking().FirstAsync(o => o.Id == incoming.OrganisationId, ct);
 
         // Only the web form shows the category's questions; other channels file what they were given.
-        var strict = incoming.Channel == RequestChannel.Web;
+        // A request split out of another by an agent keeps the channel but not the web form's questions.
+        var strict = incoming.Channel == RequestChannel.Web && incoming.SplitFromRequestId is null;
         var fields = category.Fields;
         var (values, fieldErrors) = RequestForm.Check(strict ? fields : fields.Select(f => f with { Required = false }).ToList(), incoming.Fields);
         errors.AddRange(fieldErrors);

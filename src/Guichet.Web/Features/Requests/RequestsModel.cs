@@ -121,7 +121,7 @@ public sealed class CitizenRequest
     public string DisplayName => string.IsNullOrWhiteSpace(FirstName) ? LastName : $"{FirstName} {LastName}";
 }
 
-public enum RequestEventKind { Created, Acknowledged, StatusChanged, Assigned, Note, Reply, Transferred, Viewed, CitizenMessage, Printed, Exported, Anonymised }
+public enum RequestEventKind { Created, Acknowledged, StatusChanged, Assigned, Note, Reply, Transferred, Viewed, CitizenMessage, Printed, Exported, Anonymised, DraftSubmitted, DraftVisaed, DraftSigned, DraftRejected, Merged, Split }
 
 /// <summary>One fact of a request's history. Rows are only ever added: the history is the audit trail.</summary>
 public sealed class RequestEvent
