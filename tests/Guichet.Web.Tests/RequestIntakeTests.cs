@@ -244,3 +244,48 @@ public sealed class RequestIntakeTests(RequestsApp app) : IClassFixture<Requests
         Assert.Equal(before, await app.WithDbAsync(db => db.CitizenRequests.CountAsync()));
     }
 }
+
+/// <summary>The place of a request picked on a plan, without JavaScript: an image button sends where it was clicked.</summary>
+public sealed class RequestPlacePickerTests(RequestsApp app) : IClassFixture<RequestsApp>
+{
+    [Fact]
+    public async Task A_click_on_the_plan_fills_the_place_shows_the_point_and_sends_nothing_until_the_citizen_sends()
+    {
+        using var citizen = new Browser(app);
+        var form = await citizen.GetAsync("/demandes/lorval-voirie");
+        var plan = form.Document.QuerySelector("input[type=image][name=plan]")!;
+        Assert.Equal("/demandes/lorval-voirie/plan.svg", plan.GetAttribute("src"));
+        Assert.False(string.IsNullOrWhiteSpace(plan.GetAttribute("alt")));
+        var height = double.Parse(plan.GetAttribute("height")!, System.Globalization.CultureInfo.InvariantCulture);
+        var svg = await citizen.Http.GetAsync("/demandes/lorval-voirie/plan.svg");
+        Assert.Equal(HttpStatusCode.OK, svg.StatusCode);
+        Assert.Equal("image/svg+xml", svg.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("Hôtel de ville", await svg.Content.ReadAsStringAsync());   // the town hall is drawn as a landmark
+        var before = await app.WithDbAsync(db => db.Set<CitizenRequest>().CountAsync());
+
+        // The middle of the plan is the middle of Lorval's area: its only site.
+        var clicked = await RequestsApp.SendAsync(citizen, "lorval-voirie", new Dictionary<string, string?>(RequestsApp.Voirie("Plan"))
+        {
+            ["locationAddress"] = "", ["plan.x"] = "320", ["plan.y"] = (height / 2).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+
+        Assert.Equal(HttpStatusCode.OK, clicked.Status);
+        Assert.Contains("Le point est placé sur le plan", clicked.Text);
+        var latitude = double.Parse(clicked.Document.QuerySelector("#latitude")!.GetAttribute("value")!, System.Globalization.CultureInfo.InvariantCulture);
+        var longitude = double.Parse(clicked.Document.QuerySelector("#longitude")!.GetAttribute("value")!, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(48.3021, latitude, 3);
+        Assert.Equal(-0.6174, longitude, 3);
+        Assert.Contains("lat=48.30", clicked.Document.QuerySelector("input[type=image][name=plan]")!.GetAttribute("src"));
+        Assert.Equal(before, await app.WithDbAsync(db => db.Set<CitizenRequest>().CountAsync()));
+
+        // Sent from the page the click gave back: the place goes with the request.
+        var sent = await citizen.SubmitAsync(clicked, "main form[method=post]", new Dictionary<string, string?>());
+        var request = await app.RequestAsync(RequestsApp.CodeOn(sent));
+        Assert.Equal(latitude, request.Latitude);
+        Assert.Equal(longitude, request.Longitude);
+
+        var outside = await RequestsApp.SendAsync(citizen, "lorval-voirie", new Dictionary<string, string?>(RequestsApp.Voirie("Plan")) { ["plan.x"] = "5000", ["plan.y"] = "1" });
+        Assert.Contains("Ce point n'est pas sur le plan", outside.Text);
+        Assert.Equal(HttpStatusCode.NotFound, (await citizen.Http.GetAsync("/demandes/inconnue/plan.svg")).StatusCode);
+    }
+}

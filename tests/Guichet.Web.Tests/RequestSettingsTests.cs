@@ -82,6 +82,43 @@ public sealed class RequestSettingsTests(RequestsApp app) : IClassFixture<Reques
     }
 
     [Fact]
+    public async Task A_category_routed_by_sector_sends_each_request_to_the_unit_of_its_place_and_a_wrong_line_says_why()
+    {
+        using var admin = await AdminAsync();
+        var categories = await admin.GetAsync("/admin/demandes/categories?categorie=lorval-voirie");
+        var bad = await admin.SubmitAsync(categories, "form#categorie", new Dictionary<string, string?> { ["sectors"] = "Vernay : Service inconnu\n5312 : Service propreté urbaine" });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, bad.Status);
+        Assert.Contains("Secteur « Vernay » : aucun service actif ne s'appelle « Service inconnu ».", bad.Text);
+        Assert.Contains("Ligne 2 : un code postal compte 5 chiffres.", bad.Text);
+        var saved = await admin.SubmitAsync(categories, "form#categorie", new Dictionary<string, string?> { ["sectors"] = "Vernay : service proprete urbaine\n53999 : Service état civil" });
+        Assert.Equal(HttpStatusCode.Redirect, saved.Status);
+        var edit = await admin.GetAsync("/admin/demandes/categories?categorie=lorval-voirie");
+        Assert.Equal("Vernay : Service propreté urbaine\n53999 : Service état civil", edit.Document.QuerySelector("#sectors")!.TextContent.Trim());
+
+        try
+        {
+            using var citizen = new Browser(app);
+            var inVernay = RequestsApp.CodeOn(await RequestsApp.SendAsync(citizen, "lorval-voirie", new Dictionary<string, string?>(RequestsApp.Voirie("Secteur"))
+            {
+                ["locationAddress"] = "Chemin des Prés, route de Vernay",
+            }));
+            var byPostalAddress = RequestsApp.CodeOn(await RequestsApp.SendAsync(citizen, "lorval-voirie", new Dictionary<string, string?>(RequestsApp.Voirie("Secteur"))
+            {
+                ["locationAddress"] = "Devant la salle des fêtes", ["postalAddress"] = "4 impasse des Lilas, 53999 Lorval",
+            }));
+            var elsewhere = RequestsApp.CodeOn(await RequestsApp.SendAsync(citizen, "lorval-voirie", RequestsApp.Voirie("Secteur")));
+
+            Assert.Equal("lorval-proprete", (await app.RequestAsync(inVernay)).UnitId);
+            Assert.Equal("lorval-etat-civil", (await app.RequestAsync(byPostalAddress)).UnitId);
+            Assert.Equal("lorval-voirie", (await app.RequestAsync(elsewhere)).UnitId);
+        }
+        finally
+        {
+            await app.WithDbAsync(db => db.Set<Category>().Where(c => c.Id == "lorval-voirie").ExecuteUpdateAsync(u => u.SetProperty(c => c.SectorRoutesJson, "[]")));
+        }
+    }
+
+    [Fact]
     public async Task Another_organisations_administrator_gets_404_and_an_agent_is_not_let_in()
     {
         using var other = await AdminAsync("admin@saint-aubin.demo");

@@ -20,6 +20,21 @@ public static class RequestChannels
         _ => channel.ToString(),
     };
 
+    /// <summary>The channel's symbol in /img/canaux.svg, shown beside its label.</summary>
+    public static string Icon(RequestChannel channel) => channel switch
+    {
+        RequestChannel.Web => "web",
+        RequestChannel.Email => "email",
+        RequestChannel.Post => "post",
+        RequestChannel.Phone => "phone",
+        RequestChannel.Counter => "counter",
+        RequestChannel.Voice => "voice",
+        RequestChannel.Sms => "sms",
+        RequestChannel.Fax => "fax",
+        RequestChannel.Open311 => "open311",
+        _ => "web",
+    };
+
     /// <summary>Channels an agent registers by hand: what came at the counter, by phone, by post or by fax.</summary>
     public static readonly IReadOnlyList<RequestChannel> RegisteredByAgents =
         [RequestChannel.Counter, RequestChannel.Phone, RequestChannel.Post, RequestChannel.Fax];

@@ -28,6 +28,7 @@ public sealed class AdminCategoriesModel(GuichetDb db, CurrentAgent current, Con
     [BindProperty] public string? SilenceRule { get; set; } = nameof(Domain.Requests.SilenceRule.None);
     [BindProperty] public string? SilenceMonths { get; set; } = ImplicitDecision.DefaultMonths.ToString();
     [BindProperty] public string? RetentionMonths { get; set; } = Retention.DefaultMonths.ToString();
+    [BindProperty] public string? Sectors { get; set; } = "";
 
     public string OrganisationName { get; private set; } = "";
     public IReadOnlyList<Category> Categories { get; private set; } = [];
@@ -50,6 +51,8 @@ public sealed class AdminCategoriesModel(GuichetDb db, CurrentAgent current, Con
             (WebDays, EmailDays, PostDays, OtherDays, SortOrder) = ($"{c.WebDays}", $"{c.EmailDays}", $"{c.PostDays}", $"{c.OtherDays}", $"{c.SortOrder}");
             Fields = RequestForm.Format(c.Fields);
             (SilenceRule, SilenceMonths, RetentionMonths) = (c.SilenceRule.ToString(), $"{c.SilenceMonths}", $"{c.RetentionMonths}");
+            var names = Units.ToDictionary(u => u.Id, u => u.Name);
+            Sectors = string.Join('\n', c.SectorRoutes.Select(r => $"{r.Sector} : {names.GetValueOrDefault(r.UnitId, r.UnitId)}"));
         }
         return Page();
     }
@@ -59,7 +62,7 @@ public sealed class AdminCategoriesModel(GuichetDb db, CurrentAgent current, Con
         var admin = await current.GetAsync(ct);
         if (admin is null) return Challenge();
         var input = new CategoryInput(Name, Description, UnitId, Priority, WebDays, EmailDays, PostDays, OtherDays, Fields, SortOrder, Active,
-            SilenceRule, SilenceMonths, RetentionMonths);
+            SilenceRule, SilenceMonths, RetentionMonths, Sectors ?? "");
         switch (await configure.SaveCategoryAsync(admin, Categorie, input, ct))
         {
             case ConfigureResult.NotFound: return NotFound();

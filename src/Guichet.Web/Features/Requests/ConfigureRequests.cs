@@ -12,7 +12,7 @@ public sealed record UnitInput(string? Name, string? Address, string? PostalCode
 
 public sealed record CategoryInput(string? Name, string? Description, string? UnitId, string? Priority, string? WebDays, string? EmailDays,
     string? PostDays, string? OtherDays, string? Fields, string? SortOrder, bool Active,
-    string? SilenceRule = null, string? SilenceMonths = null, string? RetentionMonths = null);
+    string? SilenceRule = null, string? SilenceMonths = null, string? RetentionMonths = null, string? Sectors = null);
 
 public abstract record ConfigureResult
 {
@@ -97,6 +97,22 @@ public sealed class ConfigureRequests(GuichetDb db)
             $"Le délai de la décision implicite est un nombre de mois entre 1 et {ImplicitDecision.MaxMonths}.");
         var retention = Months(input.RetentionMonths, category?.RetentionMonths ?? Retention.DefaultMonths, "retentionMonths", Retention.MinMonths, Retention.MaxMonths,
             $"La durée de conservation est un nombre de mois entre {Retention.MinMonths} et {Retention.MaxMonths}.");
+        // Routing by sector: each line names one of the organisation's units by its name.
+        var routes = category?.SectorRoutes ?? [];
+        if (input.Sectors is not null)
+        {
+            var (lines, problems) = SectorRouting.Parse(input.Sectors);
+            errors.AddRange(problems.Select(p => new FieldError("sectors", p)));
+            var units = await db.Set<Unit>().AsNoTracking().Where(u => u.OrganisationId == admin.OrganisationId && u.Active).ToListAsync(ct);
+            var list = new List<SectorRoute>();
+            foreach (var (sector, unitName) in lines)
+            {
+                var unit = units.FirstOrDefault(u => SectorRouting.Key(u.Name) == SectorRouting.Key(unitName));
+                if (unit is null) errors.Add(new("sectors", $"Secteur « {sector} » : aucun service actif ne s'appelle « {unitName} »."));
+                else list.Add(new SectorRoute(sector, unit.Id));
+            }
+            routes = list;
+        }
         var parsed = RequestForm.Parse(input.Fields);
         errors.AddRange(parsed.Problems.Select(p => new FieldError("fields", p)));
         if (errors.Count > 0) return new ConfigureResult.Refused(errors);
@@ -110,6 +126,7 @@ public sealed class ConfigureRequests(GuichetDb db)
         (category.WebDays, category.EmailDays, category.PostDays, category.OtherDays) = (web, email, post, other);
         (category.SortOrder, category.Active, category.Fields) = (order, input.Active, parsed.Fields);
         (category.SilenceRule, category.SilenceMonths, category.RetentionMonths) = (silence, silenceMonths, retention);
+        category.SectorRoutes = routes;
         await db.SaveChangesAsync(ct);
         return new ConfigureResult.Saved(category.Id);
     }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Guichet.Domain.Requests;
 using Guichet.Domain.Scheduling;
 using Guichet.Web.Data;
@@ -36,7 +37,10 @@ public sealed class RequestFormModel(GuichetDb db, ReceiveRequest receive, Reque
     public async Task<IActionResult> OnGetAsync(string category, CancellationToken ct)
     {
         if (!await LoadAsync(category, ct)) return NotFound();
-        View = new(Category.Fields, new Dictionary<string, string?>(), Errors, null, null, null, options.MaxAttachments, options.MaxAttachmentBytes / (1024 * 1024));
+        View = new(Category.Fields, new Dictionary<string, string?>(), Errors, null, null, null, options.MaxAttachments, options.MaxAttachmentBytes / (1024 * 1024))
+        {
+            Picker = await PickerAsync(null, null, ct),
+        };
         return Page();
     }
 
@@ -45,7 +49,25 @@ public sealed class RequestFormModel(GuichetDb db, ReceiveRequest receive, Reque
         if (!await LoadAsync(category, ct)) return NotFound();
         var form = await Request.ReadFormAsync(ct);
         var (answers, location, files, readErrors) = await RequestFormView.ReadAsync(form, Category.Fields, options, ct);
-        View = new(Category.Fields, answers, Errors, location?.Address, form["latitude"], form["longitude"], options.MaxAttachments, options.MaxAttachmentBytes / (1024 * 1024));
+        View = new(Category.Fields, answers, Errors, location?.Address, form["latitude"], form["longitude"], options.MaxAttachments, options.MaxAttachmentBytes / (1024 * 1024))
+        {
+            Picker = await PickerAsync(location?.Latitude, location?.Longitude, ct),
+        };
+        if (PlacePicker.WasClicked(form) && View.Picker is not null)
+        {
+            // A click on the plan: the place is filled in and the form shown again, nothing is sent yet.
+            var (map, _) = await PlacePicker.AreaAsync(db, Category.OrganisationId, ct);
+            var note = "Ce point n'est pas sur le plan : cliquez à l'intérieur, ou écrivez l'adresse.";
+            if (PlacePicker.Clicked(form, map) is { } place)
+            {
+                View = View with { Latitude = place.Latitude.ToString("0.######", CultureInfo.InvariantCulture), Longitude = place.Longitude.ToString("0.######", CultureInfo.InvariantCulture) };
+                View = View with { Picker = await PickerAsync(place.Latitude, place.Longitude, ct) };
+                note = "Le point est placé sur le plan (latitude et longitude remplies). Vérifiez-le, puis envoyez la demande."
+                       + (files.Count > 0 ? " Les fichiers choisis doivent être joints à nouveau." : "");
+            }
+            View = View with { PickerNote = note };
+            return Page();
+        }
         Errors.AddRange(readErrors);
         // A robot fills every field it finds; a person never sees this one.
         if (!string.IsNullOrEmpty(form["website"])) Errors.Add(new("website", "Cette demande n'a pas pu être envoyée. Si vous êtes une personne, laissez vide le champ caché « Laissez ce champ vide »."));
@@ -66,6 +88,14 @@ public sealed class RequestFormModel(GuichetDb db, ReceiveRequest receive, Reque
         }
         Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
         return Page();
+    }
+
+    /// <summary>The plan, for a category that asks where.</summary>
+    private async Task<PlacePickerView?> PickerAsync(double? latitude, double? longitude, CancellationToken ct)
+    {
+        if (!Category.Fields.Any(f => f.Kind == FieldKind.Location)) return null;
+        var (map, _) = await PlacePicker.AreaAsync(db, Category.OrganisationId, ct);
+        return PlacePicker.View(Category.Id, map, latitude, longitude);
     }
 
     private async Task<bool> LoadAsync(string id, CancellationToken ct)

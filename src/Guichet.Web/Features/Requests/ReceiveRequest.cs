@@ -50,7 +50,10 @@ public sealed class ReceiveRequest(GuichetDb db, RequestMessages messages, Reque
         var category = await db.Set<Category>().AsNoTracking()
             .FirstOrDefaultAsync(c => c.Id == incoming.CategoryId && c.OrganisationId == incoming.OrganisationId && c.Active, ct);
         if (category is null) return Refuse("category", "Cette catégorie de demande n'existe pas ou n'est plus proposée.");
-        var unit = await db.Set<Unit>().AsNoTracking().FirstAsync(u => u.Id == category.UnitId, ct);
+        // A category routed by sector goes to the unit of the place it is about, else of the citizen's address.
+        var routedTo = SectorRouting.UnitFor(category.SectorRoutes, incoming.Location?.Address, incoming.Contact.PostalAddress);
+        var unit = (routedTo is null ? null : await db.Set<Unit>().AsNoTracking().FirstOrDefaultAsync(u => u.Id == routedTo && u.OrganisationId == incoming.OrganisationId && u.Active, ct))
+                   ?? await db.Set<Unit>().AsNoTracking().FirstAsync(u => u.Id == category.UnitId, ct);
         var organisation = await db.Organisations.AsNoTracking().FirstAsync(o => o.Id == incoming.OrganisationId, ct);
 
         // Only the web form shows the category's questions; other channels file what they were given.

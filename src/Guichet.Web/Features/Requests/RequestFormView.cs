@@ -10,6 +10,11 @@ public sealed record RequestFormView(
     IReadOnlyList<FormField> Fields, IReadOnlyDictionary<string, string?> Answers, IReadOnlyList<FieldError> Errors,
     string? LocationAddress, string? Latitude, string? Longitude, int MaxAttachments, int MaxMegabytes)
 {
+    /// <summary>The plan to click on for the place (the citizen's form); null: typed only.</summary>
+    public PlacePickerView? Picker { get; init; }
+    /// <summary>What a click on the plan did, shown above the plan.</summary>
+    public string? PickerNote { get; init; }
+
     public bool Invalid(string name) => Errors.Any(e => e.Field == name);
     public string? Answer(string name) => Answers.GetValueOrDefault(name);
     public FormField? Location => Fields.FirstOrDefault(f => f.Kind == FieldKind.Location);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Guichet.Domain.Geography;
 using Guichet.Domain.Requests;
 using Guichet.Web.Data;
 using Guichet.Web.Platform;
@@ -97,29 +98,15 @@ public sealed class RequestMap(GuichetDb db)
         return JsonSerializer.SerializeToUtf8Bytes(doc);
     }
 
-    /// <summary>
-    /// The points drawn on a plain equirectangular projection of the organisation's area (its sites and the points,
-    /// with a margin), longitudes shrunk by the cosine of the mean latitude so distances look right at French
-    /// latitudes. No tiles, no script: an SVG in the page.
-    /// </summary>
+    /// <summary>The points drawn on a <see cref="MapProjection"/> of the organisation's area (its sites and the points). No tiles, no script: an SVG in the page.</summary>
     public static string Svg(IReadOnlyList<Point> points, IReadOnlyList<SitePoint> sites, string titleId, string descId)
     {
         var located = points.Where(p => p.Latitude is not null && p.Longitude is not null).ToList();
-        var lats = located.Select(p => p.Latitude!.Value).Concat(sites.Select(s => s.Latitude)).ToList();
-        var lons = located.Select(p => p.Longitude!.Value).Concat(sites.Select(s => s.Longitude)).ToList();
-        if (lats.Count == 0) { lats = [46.6]; lons = [2.4]; }
-        double minLat = lats.Min(), maxLat = lats.Max(), minLon = lons.Min(), maxLon = lons.Max();
-        var k = Math.Cos((minLat + maxLat) / 2 * Math.PI / 180);
-        // At least about 2 km across, then a 10 % margin on each side.
-        var spanX = Math.Max((maxLon - minLon) * k, 0.02);
-        var spanY = Math.Max(maxLat - minLat, 0.02);
-        var (cx, cy) = ((minLon + maxLon) / 2 * k, (minLat + maxLat) / 2);
-        (spanX, spanY) = (spanX * 1.2, spanY * 1.2);
-        const double width = 640;
-        var height = Math.Clamp(width * spanY / spanX, 240, 640);
-        var scale = Math.Min(width / spanX, height / spanY);
-        string X(double lon) => (width / 2 + (lon * k - cx) * scale).ToString("0.0", CultureInfo.InvariantCulture);
-        string Y(double lat) => (height / 2 - (lat - cy) * scale).ToString("0.0", CultureInfo.InvariantCulture);
+        var map = MapProjection.Around(located.Select(p => (p.Latitude!.Value, p.Longitude!.Value)).Concat(sites.Select(s => (s.Latitude, s.Longitude))).ToList());
+        const double width = MapProjection.Width;
+        var height = map.Height;
+        string X(double lon) => map.X(lon).ToString("0.0", CultureInfo.InvariantCulture);
+        string Y(double lat) => map.Y(lat).ToString("0.0", CultureInfo.InvariantCulture);
         var h = System.Text.Encodings.Web.HtmlEncoder.Default;
         var b = new StringBuilder();
         b.Append(CultureInfo.InvariantCulture, $"<svg class=\"request-map\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width:0} {height:0}\" role=\"img\" aria-labelledby=\"{titleId} {descId}\" width=\"100%\" style=\"max-width:{width:0}px;border:1px solid #6b6b6b;background:#f4f6f4\">");

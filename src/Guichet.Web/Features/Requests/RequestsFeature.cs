@@ -37,6 +37,7 @@ public static class RequestsFeature
     public static WebApplication MapRequests(this WebApplication app)
     {
         // An attachment, for agents of the request's organisation only; any other id or organisation is a 404.
+        PlacePicker.Map(app);   // the plan of the request form (GET /demandes/{category}/plan.svg)
         app.MapGet("/agent/demandes/{id}/pieces/{attachmentId}", async (string id, string attachmentId, CurrentAgent current, GuichetDb db, TimeProvider clock, CancellationToken ct) =>
         {
             var agent = await current.GetAsync(ct);

@@ -41,6 +41,8 @@ public sealed class Category
     public int OtherDays { get; set; } = Deadline.DefaultDays;
     /// <summary>The form's fields as JSON (Domain RequestForm): read whole with the category, never queried inside.</summary>
     public string FieldsJson { get; set; } = "[]";
+    /// <summary>Routing by sector (see <see cref="SectorRouting"/>): where none matches, <see cref="UnitId"/>.</summary>
+    public string SectorRoutesJson { get; set; } = "[]";
     public bool Active { get; set; } = true;
     public int SortOrder { get; set; }
     /// <summary>Whether silence becomes a decision (CRPA L231-1), and after how many months: printed on the acknowledgement.</summary>
@@ -61,6 +63,12 @@ public sealed class Category
     {
         get => JsonSerializer.Deserialize<List<FormField>>(FieldsJson, RequestJson.Options) ?? [];
         set => FieldsJson = JsonSerializer.Serialize(value, RequestJson.Options);
+    }
+
+    public IReadOnlyList<SectorRoute> SectorRoutes
+    {
+        get => JsonSerializer.Deserialize<List<SectorRoute>>(SectorRoutesJson, RequestJson.Options) ?? [];
+        set => SectorRoutesJson = JsonSerializer.Serialize(value, RequestJson.Options);
     }
 
     public static string PriorityLabel(RequestPriority p) => p switch
@@ -183,6 +191,8 @@ public static class RequestsMapping
             e.Property(x => x.Priority).HasConversion<string>().HasMaxLength(16);
             e.Property(x => x.FieldsJson).HasColumnType("text");
             e.Ignore(x => x.Fields);
+            e.Ignore(x => x.SectorRoutes);
+            e.Property(x => x.SectorRoutesJson).HasColumnType("text").HasDefaultValue("[]").HasSentinel("[]");
             e.Property(x => x.SilenceRule).HasConversion<string>().HasMaxLength(16).HasDefaultValue(SilenceRule.None);
             e.Property(x => x.SilenceMonths).HasDefaultValue(ImplicitDecision.DefaultMonths).HasSentinel(ImplicitDecision.DefaultMonths);
             e.Property(x => x.RetentionMonths).HasDefaultValue(Retention.DefaultMonths).HasSentinel(Retention.DefaultMonths);
