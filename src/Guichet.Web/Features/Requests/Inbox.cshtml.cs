@@ -12,7 +12,8 @@ namespace Guichet.Web.Features.Requests;
 [Authorize(Policy = "agenda")]
 public sealed class InboxModel(GuichetDb db, CurrentAgent current, TimeProvider clock) : PageModel
 {
-    public const int MaxRows = 200;
+    // A page stays well under 100 KB; filters narrow the rest.
+    public const int MaxRows = 100;
 
     public sealed record Row(CitizenRequest Request, string CategoryName, string? AssigneeName, bool Overdue, int WorkingDaysLate = 0);
 
