@@ -28,8 +28,7 @@ public static class DataExtensions
         {
             case DatabaseProvider.Sqlite:
                 connectionString = SqliteConnectionString(connectionString, builder.Environment.ContentRootPath);
-                var writeGate = new SqliteWriteGate();
-                builder.Services.AddDbContext<GuichetDb>(o => o.UseSqlite(connectionString).AddInterceptors(SqliteBusyTimeout.Instance, writeGate));
+                builder.Services.AddDbContext<GuichetDb>(o => o.UseSqlite(connectionString).AddInterceptors(SqliteBusyTimeout.Instance));
                 break;
             case DatabaseProvider.Postgres:
                 if (string.IsNullOrWhiteSpace(connectionString))
@@ -85,73 +84,5 @@ internal sealed class SqliteBusyTimeout : DbConnectionInterceptor
         await using var command = connection.CreateCommand();
         command.CommandText = Pragma;
         await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-}
-
-/// <summary>
-/// SQLite has one writer at a time. Left to its busy handler, writers of this process that meet sleep and retry, and
-/// an unlucky one backs off again and again (the tail of the latency). This gate queues the app's ordinary saves —
-/// a SaveChanges with no transaction of its own, whose lock lives only inside it — in order, without blocking a
-/// thread; each then finds the lock free. Saves inside an explicit transaction are not gated (they already hold
-/// or wait for the lock; gating them could deadlock); those and other processes still meet the busy timeout.
-/// One gate per app (per database).
-/// </summary>
-internal sealed class SqliteWriteGate : SaveChangesInterceptor
-{
-    private readonly SemaphoreSlim gate = new(1, 1);
-    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<DbContext, object> holders = [];
-    private static readonly object Held = new();
-
-    public override async ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
-    {
-        if (eventData.Context is { } context && context.Database.CurrentTransaction is null)
-        {
-            await gate.WaitAsync(cancellationToken);
-            holders.AddOrUpdate(context, Held);
-        }
-        return result;
-    }
-
-    public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
-    {
-        if (eventData.Context is { } context && context.Database.CurrentTransaction is null)
-        {
-            gate.Wait();
-            holders.AddOrUpdate(context, Held);
-        }
-        return result;
-    }
-
-    public override ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
-    {
-        Release(eventData.Context);
-        return ValueTask.FromResult(result);
-    }
-
-    public override int SavedChanges(SaveChangesCompletedEventData eventData, int result)
-    {
-        Release(eventData.Context);
-        return result;
-    }
-
-    public override Task SaveChangesFailedAsync(DbContextErrorEventData eventData, CancellationToken cancellationToken = default)
-    {
-        Release(eventData.Context);
-        return Task.CompletedTask;
-    }
-
-    public override void SaveChangesFailed(DbContextErrorEventData eventData) => Release(eventData.Context);
-
-    public override Task SaveChangesCanceledAsync(DbContextEventData eventData, CancellationToken cancellationToken = default)
-    {
-        Release(eventData.Context);
-        return Task.CompletedTask;
-    }
-
-    public override void SaveChangesCanceled(DbContextEventData eventData) => Release(eventData.Context);
-
-    private void Release(DbContext? context)
-    {
-        if (context is not null && holders.Remove(context)) gate.Release();
     }
 }
