@@ -309,6 +309,9 @@ public sealed class RequestWorkflowTests(WorkflowApp app) : IClassFixture<Workfl
         var r = await app.NewRequestAsync("lorval-voirie", "Scission", "scission@exemple.fr");
         using var agent = await app.AgentAsync();
         var page = await agent.GetAsync($"/agent/demandes/{r.Id}");
+        // Split three days later: the new part keeps the day the organisation received it, hence its deadline.
+        var before = app.Clock.GetUtcNow();
+        app.Clock.Advance(TimeSpan.FromDays(3));
         var empty = await Act(agent, page, "form#scinder", new() { ["splitCategoryId"] = "lorval-proprete", ["splitText"] = "" });
         Assert.Equal(HttpStatusCode.UnprocessableEntity, empty.Status);
         var split = await Act(agent, page, "form#scinder", new() { ["splitCategoryId"] = "lorval-proprete", ["splitText"] = "Des tags sur le mur voisin." });
@@ -321,6 +324,9 @@ public sealed class RequestWorkflowTests(WorkflowApp app) : IClassFixture<Workfl
         Assert.Equal(("lorval-proprete", "lorval-proprete", RequestChannel.Web, "Des tags sur le mur voisin.", "scission@exemple.fr"),
             (created.CategoryId, created.UnitId, created.Channel, created.Text, created.Email));
         Assert.Single(await app.OutboxAsync(created.Id), m => m.Kind == MessageKind.RequestAcknowledgement && m.Recipient == "scission@exemple.fr");
+        Assert.Equal(r.ReceivedUtc, created.ReceivedUtc);
+        Assert.Equal(r.DueDate, created.DueDate);   // both categories give web requests 5 working days
+        app.Clock.Set(before);
 
         var original = await agent.GetAsync($"/agent/demandes/{r.Id}");
         Assert.Contains($"Scindée : une partie suit la demande {TrackingCode.Display(created.TrackingCode)}", original.Text);

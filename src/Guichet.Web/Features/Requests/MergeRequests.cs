@@ -59,7 +59,7 @@ public sealed class MergeRequests(GuichetDb db, ReceiveRequest receive, TimeProv
         var incoming = new IncomingRequest(agent.OrganisationId, categoryId ?? "", source.Channel,
             new CitizenContact(source.FirstName, source.LastName, source.Email, source.Phone, source.PostalAddress), text,
             new Dictionary<string, string?>(), [], source.Latitude is null && source.LocationAddress is null ? null : new RequestLocation(source.Latitude, source.Longitude, source.LocationAddress),
-            RegisteredByAgentId: agent.Id, SplitFromRequestId: source.Id);
+            RegisteredByAgentId: agent.Id, SplitFromRequestId: source.Id, ReceivedUtc: source.ReceivedUtc);
         switch (await receive.RunAsync(incoming, ct))
         {
             case ReceiveResult.Refused refused:

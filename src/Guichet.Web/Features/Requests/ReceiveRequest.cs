@@ -26,7 +26,8 @@ public sealed record IncomingAttachment(string FileName, string ContentType, byt
 public sealed record IncomingRequest(
     string OrganisationId, string CategoryId, RequestChannel Channel, CitizenContact Contact, string? Text,
     IReadOnlyDictionary<string, string?> Fields, IReadOnlyList<IncomingAttachment> Attachments, RequestLocation? Location,
-    string? RegisteredByAgentId = null, InboundSource? Source = null, string? PrivateNote = null, string? SplitFromRequestId = null);
+    string? RegisteredByAgentId = null, InboundSource? Source = null, string? PrivateNote = null, string? SplitFromRequestId = null,
+    DateTime? ReceivedUtc = null);
 
 public abstract record ReceiveResult
 {
@@ -87,7 +88,9 @@ public sealed class ReceiveRequest(GuichetDb db, RequestMessages messages, Reque
 
         var now = clock.GetUtcNow().UtcDateTime;
         var (zone, calendar) = await OrganisationCalendar.ForAsync(db, organisation, ct);
-        var due = Deadline.Due(now, zone, category.DaysFor(incoming.Channel), calendar);
+        // When the organisation received it: now, except for the part split off a request, which keeps the original's day and deadline.
+        var received = incoming.ReceivedUtc is { } r && r <= now ? r : now;
+        var due = Deadline.Due(received, zone, category.DaysFor(incoming.Channel), calendar);
         var request = new CitizenRequest
         {
             Id = Secrets.NewId(),
@@ -98,7 +101,7 @@ public sealed class ReceiveRequest(GuichetDb db, RequestMessages messages, Reque
             Channel = incoming.Channel,
             Status = RequestStatus.Received,
             Priority = category.Priority,
-            ReceivedUtc = now,
+            ReceivedUtc = received,
             DueDate = due,
             FirstName = firstName,
             LastName = lastName!,
@@ -116,9 +119,9 @@ public sealed class ReceiveRequest(GuichetDb db, RequestMessages messages, Reque
             UpdatedUtc = now,
         };
         // R112-5: the acknowledgement announces when silence becomes a decision; the request keeps that date.
-        if (ImplicitDecision.For(category.SilenceRule, category.SilenceMonths, Deadline.ReceivedOn(now, zone)) is { } decision)
+        if (ImplicitDecision.For(category.SilenceRule, category.SilenceMonths, Deadline.ReceivedOn(received, zone)) is { } decision)
             (request.SilenceRule, request.ImplicitDecisionOn) = (decision.Rule, decision.DecisionOn);
-        var ack = messages.Acknowledgement(request, Deadline.ReceivedOn(now, zone), organisation, category, unit);
+        var ack = messages.Acknowledgement(request, Deadline.ReceivedOn(received, zone), organisation, category, unit);
         if (ack.Missing() is { Count: > 0 } missing)
         {
             // L112-6: an incomplete acknowledgement makes appeal delays unenforceable. Better to refuse and say why.
