@@ -84,7 +84,7 @@ public sealed class Convocation(GuichetDb db, LoadChecklist checklists, AppOptio
         document.Info.Subject = $"{f.ReasonName}, le {FrenchDates.DayAndTime(local)}";
         document.Info.Creator = "Guichet";
         document.Language = "fr-FR";
-        var page = new Page(document);
+        var page = new PrintedPages(document, Page.Body, Page.Strong, labelWidth: 130);
 
         page.Line(f.Organisation.Name, Page.Heading);
         page.Line("Convocation à un rendez-vous", Page.Title, after: 14);
@@ -125,105 +125,14 @@ public sealed class Convocation(GuichetDb db, LoadChecklist checklists, AppOptio
         return output.ToArray();
     }
 
-    /// <summary>A4 pages written top to bottom, with word wrapping; a new page when one is full.</summary>
-    private sealed class Page
+    /// <summary>The convocation's fonts.</summary>
+    private static class Page
     {
-        // WinAnsi covers French (accents, œ, «», €) and keeps the drawn text as plain strings in the file.
-        private static readonly XPdfFontOptions Encoding = new(PdfFontEncoding.WinAnsi);
-        public static readonly XFont Title = new(ConvocationFonts.Family, 18, XFontStyleEx.Bold, Encoding);
-        public static readonly XFont Heading = new(ConvocationFonts.Family, 12, XFontStyleEx.Bold, Encoding);
-        public static readonly XFont Body = new(ConvocationFonts.Family, 10.5, XFontStyleEx.Regular, Encoding);
-        public static readonly XFont Strong = new(ConvocationFonts.Family, 10.5, XFontStyleEx.Bold, Encoding);
-        public static readonly XFont Code = new(ConvocationFonts.Family, 22, XFontStyleEx.Bold, Encoding);
-        public static readonly XFont Small = new(ConvocationFonts.Family, 8.5, XFontStyleEx.Regular, Encoding);
-        private const double Margin = 56;
-        private const double LabelWidth = 130;
-
-        private readonly PdfDocument document;
-        private XGraphics graphics = null!;
-        private double width, bottom, y;
-
-        public Page(PdfDocument document)
-        {
-            this.document = document;
-            Next();
-        }
-
-        private void Next()
-        {
-            graphics?.Dispose();
-            var page = document.AddPage();
-            page.Size = PdfSharp.PageSize.A4;
-            graphics = XGraphics.FromPdfPage(page);
-            width = page.Width.Point - 2 * Margin;
-            bottom = page.Height.Point - Margin;
-            y = Margin;
-        }
-
-        private static double Height(XFont font) => font.Size * 1.35;
-
-        private void Room(double height)
-        {
-            if (y + height > bottom) Next();
-        }
-
-        public void Space(double points) => y += points;
-
-        public void Line(string text, XFont font, double after = 2)
-        {
-            Room(Height(font));
-            graphics.DrawString(text, font, XBrushes.Black, new XPoint(Margin, y + font.Size));
-            y += Height(font) + after;
-        }
-
-        public void Label(string label, string value)
-        {
-            var lines = Wrap(value, Body, width - LabelWidth);
-            Room(Height(Body) * lines.Count);
-            graphics.DrawString(label, Strong, XBrushes.Black, new XPoint(Margin, y + Body.Size));
-            foreach (var line in lines)
-            {
-                graphics.DrawString(line, Body, XBrushes.Black, new XPoint(Margin + LabelWidth, y + Body.Size));
-                y += Height(Body);
-            }
-            y += 2;
-        }
-
-        public void Paragraph(string text, XFont font, double indent = 0)
-        {
-            foreach (var line in Wrap(text, font, width - indent))
-            {
-                Room(Height(font));
-                graphics.DrawString(line, font, XBrushes.Black, new XPoint(Margin + indent, y + font.Size));
-                y += Height(font);
-            }
-            y += 3;
-        }
-
-        private List<string> Wrap(string text, XFont font, double max)
-        {
-            var lines = new List<string>();
-            var line = "";
-            foreach (var word in text.Split(' ', StringSplitOptions.RemoveEmptyEntries))
-            {
-                var candidate = line.Length == 0 ? word : line + " " + word;
-                if (line.Length > 0 && graphics.MeasureString(candidate, font).Width > max)
-                {
-                    lines.Add(line);
-                    line = word;
-                }
-                else line = candidate;
-                // A word longer than the line (a long link) is cut where it must be.
-                while (graphics.MeasureString(line, font).Width > max && line.Length > 1)
-                {
-                    var cut = line.Length - 1;
-                    while (cut > 1 && graphics.MeasureString(line[..cut], font).Width > max) cut--;
-                    lines.Add(line[..cut]);
-                    line = line[cut..];
-                }
-            }
-            if (line.Length > 0) lines.Add(line);
-            return lines.Count == 0 ? [""] : lines;
-        }
+        public static readonly XFont Title = PrintedPages.Font(18, bold: true);
+        public static readonly XFont Heading = PrintedPages.Font(12, bold: true);
+        public static readonly XFont Body = PrintedPages.Font(10.5);
+        public static readonly XFont Strong = PrintedPages.Font(10.5, bold: true);
+        public static readonly XFont Code = PrintedPages.Font(22, bold: true);
+        public static readonly XFont Small = PrintedPages.Font(8.5);
     }
 }

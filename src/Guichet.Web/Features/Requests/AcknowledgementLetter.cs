@@ -37,10 +37,10 @@ public sealed class AcknowledgementLetter(GuichetDb db, RequestMessages messages
         document.Info.Author = ack.OrganisationName;
         document.Info.Creator = "Guichet";
         document.Language = "fr-FR";
-        var page = new Letter(document);
+        var page = new PrintedPages(document, Letter.Body, Letter.Strong, labelWidth: 150);
 
         // Sender, top left.
-        page.At(Letter.Margin, Letter.Margin,
+        page.At(PrintedPages.Margin, PrintedPages.Margin,
         [
             (ack.OrganisationName, Letter.Strong),
             (unit.Name, Letter.Body),
@@ -53,9 +53,9 @@ public sealed class AcknowledgementLetter(GuichetDb db, RequestMessages messages
         var recipient = new List<(string, XFont)> { (request.DisplayName, Letter.Body) };
         foreach (var line in (request.PostalAddress ?? "").Split([',', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             recipient.Add((line, Letter.Body));
-        page.At(Letter.Mm(110), Letter.Mm(45), recipient);
+        page.At(PrintedPages.Mm(110), PrintedPages.Mm(45), recipient);
 
-        page.MoveTo(Letter.Mm(100));
+        page.MoveTo(PrintedPages.Mm(100));
         page.Paragraph($"{unit.City}, le {Acknowledgement.Date(today)}", Letter.Body);
         page.Space(8);
         page.Paragraph(ack.Subject, Letter.Heading);
@@ -80,117 +80,13 @@ public sealed class AcknowledgementLetter(GuichetDb db, RequestMessages messages
         return output.ToArray();
     }
 
-    /// <summary>A4 pages: blocks at fixed positions (addresses), then text written downwards with word wrapping.</summary>
-    private sealed class Letter
+    /// <summary>The letter's fonts.</summary>
+    private static class Letter
     {
-        private static readonly XPdfFontOptions Encoding = new(PdfFontEncoding.WinAnsi);
-        public static readonly XFont Heading = new(ConvocationFonts.Family, 12, XFontStyleEx.Bold, Encoding);
-        public static readonly XFont Body = new(ConvocationFonts.Family, 10, XFontStyleEx.Regular, Encoding);
-        public static readonly XFont Strong = new(ConvocationFonts.Family, 10, XFontStyleEx.Bold, Encoding);
-        public static readonly XFont Code = new(ConvocationFonts.Family, 20, XFontStyleEx.Bold, Encoding);
-        public static readonly XFont Small = new(ConvocationFonts.Family, 8, XFontStyleEx.Regular, Encoding);
-        public const double Margin = 56;
-        private const double LabelWidth = 150;
-
-        public static double Mm(double mm) => mm * 72 / 25.4;
-
-        private readonly PdfDocument document;
-        private XGraphics graphics = null!;
-        private double width, bottom, y;
-
-        public Letter(PdfDocument document)
-        {
-            this.document = document;
-            Next();
-        }
-
-        private void Next()
-        {
-            graphics?.Dispose();
-            var page = document.AddPage();
-            page.Size = PdfSharp.PageSize.A4;
-            graphics = XGraphics.FromPdfPage(page);
-            width = page.Width.Point - 2 * Margin;
-            bottom = page.Height.Point - Margin;
-            y = Margin;
-        }
-
-        private static double Height(XFont font) => font.Size * 1.35;
-
-        private void Room(double height)
-        {
-            if (y + height > bottom) Next();
-        }
-
-        public void At(double x, double top, IReadOnlyList<(string Text, XFont Font)> lines)
-        {
-            var at = top;
-            foreach (var (text, font) in lines)
-            {
-                graphics.DrawString(text, font, XBrushes.Black, new XPoint(x, at + font.Size));
-                at += Height(font);
-            }
-        }
-
-        public void MoveTo(double top) => y = Math.Max(y, top);
-
-        public void Space(double points) => y += points;
-
-        public void Label(string label, string value)
-        {
-            var lines = Wrap(value, Body, width - LabelWidth);
-            var labels = Wrap(label, Strong, LabelWidth - 8);
-            Room(Height(Body) * Math.Max(lines.Count, labels.Count));
-            var top = y;
-            foreach (var l in labels)
-            {
-                graphics.DrawString(l, Strong, XBrushes.Black, new XPoint(Margin, y + Body.Size));
-                y += Height(Body);
-            }
-            y = top;
-            foreach (var line in lines)
-            {
-                graphics.DrawString(line, Body, XBrushes.Black, new XPoint(Margin + LabelWidth, y + Body.Size));
-                y += Height(Body);
-            }
-            y = Math.Max(y, top + labels.Count * Height(Body)) + 2;
-        }
-
-        public void Paragraph(string text, XFont font, double indent = 0)
-        {
-            foreach (var line in Wrap(text, font, width - indent))
-            {
-                Room(Height(font));
-                graphics.DrawString(line, font, XBrushes.Black, new XPoint(Margin + indent, y + font.Size));
-                y += Height(font);
-            }
-            y += 3;
-        }
-
-        private List<string> Wrap(string text, XFont font, double max)
-        {
-            var lines = new List<string>();
-            var line = "";
-            foreach (var word in text.Split(' ', StringSplitOptions.RemoveEmptyEntries))
-            {
-                var candidate = line.Length == 0 ? word : line + " " + word;
-                if (line.Length > 0 && graphics.MeasureString(candidate, font).Width > max)
-                {
-                    lines.Add(line);
-                    line = word;
-                }
-                else line = candidate;
-                // A word longer than the line (a long link) is cut where it must be.
-                while (graphics.MeasureString(line, font).Width > max && line.Length > 1)
-                {
-                    var cut = line.Length - 1;
-                    while (cut > 1 && graphics.MeasureString(line[..cut], font).Width > max) cut--;
-                    lines.Add(line[..cut]);
-                    line = line[cut..];
-                }
-            }
-            if (line.Length > 0) lines.Add(line);
-            return lines.Count == 0 ? [""] : lines;
-        }
+        public static readonly XFont Heading = PrintedPages.Font(12, bold: true);
+        public static readonly XFont Body = PrintedPages.Font(10);
+        public static readonly XFont Strong = PrintedPages.Font(10, bold: true);
+        public static readonly XFont Code = PrintedPages.Font(20, bold: true);
+        public static readonly XFont Small = PrintedPages.Font(8);
     }
 }
