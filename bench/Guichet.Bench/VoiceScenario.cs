@@ -54,8 +54,14 @@ public static class VoiceScenario
         foreach (var l in perClient) live.AddRange(l);
 
         int booked;
+        List<(string Path, int Calls)> paths;
         await using (var db = database.NewContext())
+        {
             booked = await db.Appointments.CountAsync(a => a.Channel == Channel.Voice && a.Status == AppointmentStatus.Booked, ct);
+            paths = (await db.Set<Guichet.Web.Features.Voice.VoiceCall>().AsNoTracking().Where(c => c.Id.StartsWith("agi-bench-"))
+                .GroupBy(c => c.Path).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct))
+                .OrderByDescending(p => p.Count).Select(p => (p.Key, p.Count)).ToList();
+        }
 
         Console.WriteLine($"calls     {calls} simultaneous FastAGI calls, each pressing 1 until it hangs up, twice: {booked - 1} bookings made in all (plus the warm-up's)");
         foreach (var phase in new[] { paced, burst })
@@ -70,6 +76,8 @@ public static class VoiceScenario
             table.Row("mean", phase.Turns.Mean, live.Mean);
             table.Print();
         }
+        Console.WriteLine($"paths     {paths.Count} different paths through the menu; the most taken:");
+        foreach (var (path, n) in paths.Take(4)) Console.WriteLine($"  {n,4} × {path}");
         Console.WriteLine($"  target: p99 of one turn ≤ 20 ms (paced: {(paced.Turns.Percentile(99) <= 20 ? "met" : "missed")}). /health/live: {calls} concurrent clients × 10 requests after the calls");
         Console.WriteLine($"load      {Machine.LoadAverage()} at the end");
         var check = await NoDoubleBooking.CheckAsync(database, ct);

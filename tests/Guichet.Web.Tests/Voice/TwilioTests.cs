@@ -34,10 +34,12 @@ public sealed class TwilioTests(VoiceApp app) : IClassFixture<VoiceApp>
     }
 
     /// <summary>Presses keys on the Gather of the last answer, through its own action URL.</summary>
-    private async Task<XElement> PressAsync(XElement twiml, string sid, string digits)
+    private async Task<XElement> PressAsync(XElement twiml, string sid, string digits, string? from = null)
     {
         var gather = twiml.Element("Gather") ?? throw new InvalidOperationException("No Gather in " + twiml);
-        var (status, next) = await PostAsync(gather.Attribute("action")!.Value, Call(sid, new() { ["Digits"] = digits }));
+        var form = new Dictionary<string, string> { ["Digits"] = digits };
+        if (from is not null) form["From"] = from;
+        var (status, next) = await PostAsync(gather.Attribute("action")!.Value, Call(sid, form));
         Assert.Equal(HttpStatusCode.OK, status);
         return next!;
     }
@@ -150,6 +152,38 @@ public sealed class TwilioTests(VoiceApp app) : IClassFixture<VoiceApp>
         });
         Assert.Equal("lorval-etat-civil", requestUnit);
         Assert.Equal(requestUnit, unit);
+    }
+
+    [Fact]
+    public async Task Two_callers_choosing_together_are_read_different_slots_and_both_book_their_first_choice()
+    {
+        app.At(7);
+        var sids = new[] { "CA710", "CA711" };
+        var froms = new[] { "+33611110710", "+33611110711" };
+        var prompts = new XElement[2];
+        for (var i = 0; i < 2; i++)
+        {
+            prompts[i] = (await PostAsync("/voice/twilio/incoming?organisation=mairie-lorval", Call(sids[i], new() { ["From"] = froms[i] }))).TwiML!;
+            foreach (var key in new[] { "1", "2", "1" }) prompts[i] = await PressAsync(prompts[i], sids[i], key, froms[i]);
+        }
+        // Both are listening to their three slots at the same time: not one slot is read to both.
+        var offered = new List<IReadOnlyList<OfferedSlot>>();
+        foreach (var sid in sids)
+            offered.Add(System.Text.Json.JsonSerializer.Deserialize<CallState>((await app.CallAsync("twilio-" + sid))!.State, RunVoiceTurn.Json)!.Offered);
+        Assert.All(offered, o => Assert.Equal(3, o.Count));
+        Assert.Empty(offered[0].Select(o => o.Ref).Intersect(offered[1].Select(o => o.Ref)));
+
+        // Both press 1 for their first slot and confirm: both are booked on it, none is told it was taken.
+        for (var i = 0; i < 2; i++)
+            foreach (var key in new[] { "1", "1", "1" }) prompts[i] = await PressAsync(prompts[i], sids[i], key, froms[i]);
+        for (var i = 0; i < 2; i++)
+        {
+            Assert.NotNull(prompts[i].Element("Hangup"));
+            var call = await app.CallAsync("twilio-" + sids[i]);
+            Assert.Equal(VoiceOutcome.Booked, call!.Outcome);
+            var start = await app.WithDbAsync(db => db.Appointments.AsNoTracking().Where(a => a.Id == call.AppointmentId).Select(a => a.StartUtc).FirstAsync());
+            Assert.Equal(SlotRef.Parse(offered[i][0].Ref)!.StartUtc, start);
+        }
     }
 
     [Fact]

@@ -20,10 +20,13 @@ namespace Guichet.Web.Features.Voice;
 /// the state before answering, so the next turn may run on another node. Returns the media actions only.
 /// </summary>
 public sealed class RunVoiceTurn(GuichetDb db, FindSlots finder, BookAppointment book, CancelAppointment cancel,
-    IOptions<VoiceOptions> options, IMemoryCache cache, TimeProvider clock, ILogger<RunVoiceTurn> log, Requests.FileVoiceMessage requests)
+    IOptions<VoiceOptions> options, IMemoryCache cache, TimeProvider clock, ILogger<RunVoiceTurn> log, Requests.FileVoiceMessage requests,
+    VoiceOffers offers)
 {
     public static readonly JsonSerializerOptions Json = new() { Converters = { new JsonStringEnumConverter() } };
     private const int SlotsPerPrompt = 3;
+    private const int MinCandidates = 60;
+    private const int MaxCandidates = 600;
 
     /// <summary>
     /// A new call. The organisation is the door's argument (FastAGI <c>agi_arg_1</c>, the TwiML URL), or else the one
@@ -86,6 +89,7 @@ public sealed class RunVoiceTurn(GuichetDb db, FindSlots finder, BookAppointment
         call.Path = string.Join('>', state.Path);
         call.Outcome = state.Outcome;
         call.UpdatedUtc = now;
+        if (state.Node == VoiceNode.Ended) offers.Forget(call.Id);
         if (state.Node == VoiceNode.Ended && call.EndedUtc is null)
         {
             call.EndedUtc = now;
@@ -224,13 +228,19 @@ public sealed class RunVoiceTurn(GuichetDb db, FindSlots finder, BookAppointment
         if (siteIds.Count == 0) return [];
         var from = f.AfterLocal is { } after ? DateOnly.FromDateTime(after) : setting.Today;
         var to = from.AddDays(BookingRules.MaxSearchDays - 1);
-        var result = await finder.RunAsync(new SlotQuery(siteIds, f.ReasonCode, f.Persons, 0, from, to, Limit: 60), ct);
+        // Enough candidates that every caller listening on this node can be read slots of their own.
+        var limit = Math.Min(MaxCandidates, MinCandidates + SlotsPerPrompt * offers.Listening);
+        var result = await finder.RunAsync(new SlotQuery(siteIds, f.ReasonCode, f.Persons, 0, from, to, Limit: limit), ct);
         if (result is not SlotSearchResult.Found found) return [];
-        return found.Slots
+        var candidates = found.Slots
             .Select(s => (Slot: s, Local: TimeZoneInfo.ConvertTimeFromUtc(s.StartUtc, TimeZoneInfo.FindSystemTimeZoneById(s.Site.TimeZone))))
             .Where(s => f.AfterLocal is null || s.Local > f.AfterLocal)
-            .DistinctBy(s => (s.Slot.Site.Id, s.Slot.StartUtc))   // two stations free at 9:30 are one slot for the caller
-            .Take(SlotsPerPrompt)
+            .ToList();
+        // Offers are counted per station (a slot read to another caller leaves its twin on the other station free for
+        // this one) and read out per time.
+        return offers.Choose(call.Id, candidates,
+                s => TimeUnits.Covering(s.Slot.StartUtc, s.Slot.EndUtc).Select(u => s.Slot.StationId + "|" + u.ToString(CultureInfo.InvariantCulture)),
+                s => (s.Slot.Site.Id, s.Slot.StartUtc), SlotsPerPrompt)
             .Select(s => new OfferedSlot(SlotRef.Format(s.Slot), s.Local, s.Slot.Site.Name))
             .ToList();
     }

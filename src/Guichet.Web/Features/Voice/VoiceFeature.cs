@@ -12,6 +12,7 @@ public static class VoiceFeature
         builder.Services.AddMemoryCache();
         builder.Services.AddScoped<RunVoiceTurn>();
         builder.Services.AddSingleton<VoicePromptFiles>();
+        builder.Services.AddSingleton<VoiceOffers>();
         builder.Services.AddSingleton<FastAgiServer>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<FastAgiServer>());
         return builder;
