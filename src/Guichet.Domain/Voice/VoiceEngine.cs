@@ -55,23 +55,19 @@ public static class VoiceEngine
 
     // ---- prompts -------------------------------------------------------------------------------------------
 
-    private static VoicePrompt P(string id, string text) => new(id, text);
+    private static VoicePrompt P(string id) => new(id, VoicePromptCatalog.Get(id).Text);
     private static VoicePrompt S(string text) => new(null, text);
 
     private static VoiceAction ToAction(VoicePrompt p) =>
         p.PromptId is null ? new VoiceAction.Say(p.Text) : new VoiceAction.Play(p.PromptId, p.Text);
 
-    private static readonly VoicePrompt NotUnderstood = P("not-understood", "Je n'ai pas compris.");
-    private static readonly VoicePrompt Goodbye = P("goodbye", "Merci de votre appel. Au revoir.");
-    private static readonly VoicePrompt SlotGone = P("slot-gone", "Ce créneau vient d'être pris par une autre personne.");
+    private static readonly VoicePrompt NotUnderstood = P("not-understood");
+    private static readonly VoicePrompt Goodbye = P("goodbye");
+    private static readonly VoicePrompt SlotGone = P("slot-gone");
 
     private static VoicePrompt MenuPrompt(VoiceSetting setting) => setting.OpenNow && setting.TransferTarget is not null
-        ? P("menu", "Pour prendre rendez-vous pour une carte d'identité ou un passeport, tapez 1. Pour annuler un rendez-vous, tapez 2. "
-            + "Pour connaître les pièces à apporter, tapez 3. Pour nos horaires et notre adresse, tapez 4. "
-            + "Pour parler à un conseiller, tapez 0. Pour réécouter, tapez étoile.")
-        : P("menu-message", "Pour prendre rendez-vous pour une carte d'identité ou un passeport, tapez 1. Pour annuler un rendez-vous, tapez 2. "
-            + "Pour connaître les pièces à apporter, tapez 3. Pour nos horaires et notre adresse, tapez 4. "
-            + "Pour laisser un message, tapez 0. Pour réécouter, tapez étoile.");
+        ? P("menu")
+        : P("menu-message");
 
     /// <summary>Enters a step that waits for keys: its prompts (kept for the star key), then the gathering.</summary>
     private static VoiceTurn Ask(CallState state, VoiceNode node, IEnumerable<VoiceAction> before, params VoicePrompt[] prompts)
@@ -89,7 +85,7 @@ public static class VoiceEngine
     private static VoiceTurn Fail(CallState state, VoiceSetting setting, VoicePrompt? why = null)
     {
         var failed = state with { Failures = state.Failures + 1 };
-        if (failed.Failures >= MaxFailures) return LeaveMessage(failed, setting, P("too-many-failures", "Nous n'arrivons pas à nous comprendre."));
+        if (failed.Failures >= MaxFailures) return LeaveMessage(failed, setting, P("too-many-failures"));
         return Repeat(failed, why ?? NotUnderstood);
     }
 
@@ -126,10 +122,9 @@ public static class VoiceEngine
             case VoiceNode.Menu:
                 return key switch
                 {
-                    '1' => Ask(state, VoiceNode.BookReason, [], P("book-reason",
-                        "Pour une carte d'identité, tapez 1. Pour un passeport, tapez 2. Pour une carte d'identité et un passeport, tapez 3.")),
-                    '2' => Ask(state, VoiceNode.CancelCode, [], P("cancel-code", "Tapez les huit chiffres du code de votre rendez-vous.")),
-                    '3' => Ask(state, VoiceNode.Documents, [], P("documents-reason", "Pour une carte d'identité, tapez 1. Pour un passeport, tapez 2.")),
+                    '1' => Ask(state, VoiceNode.BookReason, [], P("book-reason")),
+                    '2' => Ask(state, VoiceNode.CancelCode, [], P("cancel-code")),
+                    '3' => Ask(state, VoiceNode.Documents, [], P("documents-reason")),
                     '4' => AfterInformation(state with { Outcome = Informed(state) },
                         new VoiceAction.Say($"Nos horaires : {setting.HoursText}. Notre adresse : {setting.AddressText}.")),
                     _ => Fail(state, setting),
@@ -166,9 +161,9 @@ public static class VoiceEngine
             case VoiceNode.BookTypePhone:
                 return FrenchPhone.Parse(keys) is { } typed
                     ? ConfirmPhone(state with { Phone = National(typed), PhoneTyped = true })
-                    : Fail(state, setting, P("phone-invalid", "Ce numéro n'est pas valide."));
+                    : Fail(state, setting, P("phone-invalid"));
             case VoiceNode.CancelCode:
-                if (keys.Length != 8 || !keys.All(char.IsAsciiDigit)) return Fail(state, setting, P("code-invalid", "Ce code n'est pas valide."));
+                if (keys.Length != 8 || !keys.All(char.IsAsciiDigit)) return Fail(state, setting, P("code-invalid"));
                 var mine = FrenchPhone.Parse(state.Caller);
                 return mine is null
                     ? Ask(state with { Code = keys }, VoiceNode.CancelPhone, [], CancelPhonePrompt)
@@ -176,14 +171,14 @@ public static class VoiceEngine
             case VoiceNode.CancelPhone:
                 return FrenchPhone.Parse(keys) is { } given
                     ? new(state with { Phone = National(given), PhoneTyped = true }, [new VoiceAction.FindAppointment(state.Code!, National(given))])
-                    : Fail(state, setting, P("phone-invalid", "Ce numéro n'est pas valide."));
+                    : Fail(state, setting, P("phone-invalid"));
             case VoiceNode.CancelConfirm:
                 if (key == '1') return new(state, [new VoiceAction.Cancel(state.Code!, state.Phone!)]);
-                if (key == '2') return AfterInformation(state, ToAction(P("cancel-kept", "Votre rendez-vous est maintenu.")));
+                if (key == '2') return AfterInformation(state, ToAction(P("cancel-kept")));
                 return Fail(state, setting);
             case VoiceNode.Documents:
-                if (key == '1') return AfterInformation(state with { Outcome = Informed(state) }, ToAction(P("documents-cni", DocumentsIdentityCard)));
-                if (key == '2') return AfterInformation(state with { Outcome = Informed(state) }, ToAction(P("documents-passport", DocumentsPassport)));
+                if (key == '1') return AfterInformation(state with { Outcome = Informed(state) }, ToAction(P("documents-cni")));
+                if (key == '2') return AfterInformation(state with { Outcome = Informed(state) }, ToAction(P("documents-passport")));
                 return Fail(state, setting);
             case VoiceNode.AfterInformation:
                 if (key == '1') return Menu(state, setting);
@@ -204,14 +199,14 @@ public static class VoiceEngine
         + "pour un adulte. La liste complète est sur notre site.";
 
     private static readonly VoicePrompt CancelPhonePrompt =
-        P("cancel-phone", "Tapez le numéro de téléphone à dix chiffres donné lors de la prise de rendez-vous.");
+        P("cancel-phone");
 
     private static string National(FrenchPhone phone) =>
         phone.E164.StartsWith("+33") ? "0" + phone.E164[3..] : "0" + phone.E164[4..];
 
     private static VoiceTurn AfterInformation(CallState state, params VoiceAction[] before) =>
         Ask(state, VoiceNode.AfterInformation, before,
-            P("after-information", "Pour revenir au menu, tapez 1. Pour parler à un conseiller ou laisser un message, tapez 0. Sinon, vous pouvez raccrocher."));
+            P("after-information"));
 
     private static VoiceTurn Search(CallState state, DateTime? after, params VoiceAction[] before) =>
         new(state with { Node = VoiceNode.BookSlots, Path = Step(state, VoiceNode.BookSlots) },
@@ -221,16 +216,16 @@ public static class VoiceEngine
     {
         var slots = found.Take(3).ToList();
         if (slots.Count == 0 && state.Offered.Count == 0)
-            return AfterInformation(state, ToAction(P("no-slot", "Aucun créneau n'est disponible pour le moment.")));
+            return AfterInformation(state, ToAction(P("no-slot")));
         var before = new List<VoiceAction>();
         if (slots.Count == 0)
         {
-            before.Add(ToAction(P("no-more-slots", "Il n'y a pas d'autre créneau disponible.")));
+            before.Add(ToAction(P("no-more-slots")));
             slots = [.. state.Offered];
         }
         var severalSites = slots.Select(s => s.SiteName).Distinct().Count() > 1;
         var prompts = slots.Select((s, i) => S($"Le {FrenchSpeech.DateAndTime(s.LocalStart, setting.Today)}{(severalSites ? ", à " + s.SiteName : "")} : tapez {i + 1}."))
-            .Append(P("more-slots", "Pour d'autres créneaux, tapez 9. Pour réécouter, tapez étoile."))
+            .Append(P("more-slots"))
             .ToArray();
         if (!severalSites) before.Insert(0, new VoiceAction.Say($"Voici les prochains créneaux, à {slots[0].SiteName}."));
         // Entering the step afresh: Ask keeps Failures only when the node does not change, and it does not here.
@@ -243,16 +238,16 @@ public static class VoiceEngine
         var slot = state.Chosen!;
         return Ask(state with { Holding = true }, VoiceNode.BookConfirmSlot, [],
             S($"Vous avez choisi le {FrenchSpeech.DateAndTime(slot.LocalStart, setting.Today)}, à {slot.SiteName}. Ce créneau vous est réservé quelques minutes."),
-            P("confirm-slot", "Pour le confirmer, tapez 1. Pour choisir un autre créneau, tapez 2."));
+            P("confirm-slot"));
     }
 
     private static VoiceTurn AskPhone(CallState state) =>
-        Ask(state, VoiceNode.BookTypePhone, [], P("type-phone", "Tapez le numéro de téléphone à dix chiffres où vous joindre."));
+        Ask(state, VoiceNode.BookTypePhone, [], P("type-phone"));
 
     private static VoiceTurn ConfirmPhone(CallState state) =>
         Ask(state, VoiceNode.BookConfirmPhone, [],
             S($"Nous vous joindrons au {FrenchSpeech.PhoneNumber(state.Phone!)}."),
-            P("confirm-phone", "Pour confirmer le rendez-vous avec ce numéro, tapez 1. Pour indiquer un autre numéro, tapez 2."));
+            P("confirm-phone"));
 
     private static VoiceTurn Booked(CallState state, VoiceEvent.Booked booked, VoiceSetting setting)
     {
@@ -263,7 +258,7 @@ public static class VoiceEngine
             new VoiceAction.Say($"Votre rendez-vous est confirmé, le {FrenchSpeech.DateAndTime(slot.LocalStart, setting.Today)}, à {slot.SiteName}."),
             new VoiceAction.Say($"Notez votre code de rendez-vous : {code}. Je répète : {code}."),
         };
-        if (booked.SmsSent) actions.Add(ToAction(P("sms-sent", "Vous allez recevoir un SMS de confirmation.")));
+        if (booked.SmsSent) actions.Add(ToAction(P("sms-sent")));
         actions.Add(ToAction(Goodbye));
         return End(state with { Code = booked.Code }, VoiceOutcome.Booked, [.. actions]);
     }
@@ -273,7 +268,7 @@ public static class VoiceEngine
         var released = state with { Holding = false, Chosen = null, Offered = [] };
         return slotTaken
             ? Search(released, after: null, ToAction(SlotGone))
-            : AfterInformation(released, ToAction(P("booking-refused", "Ce rendez-vous n'a pas pu être enregistré par téléphone.")));
+            : AfterInformation(released, ToAction(P("booking-refused")));
     }
 
     private static VoiceTurn Found(CallState state, VoiceEvent.AppointmentFound found, VoiceSetting setting)
@@ -281,25 +276,25 @@ public static class VoiceEngine
         if (found.LocalStart is { } start)
             return Ask(state, VoiceNode.CancelConfirm, [],
                 S($"Vous avez rendez-vous le {FrenchSpeech.DateAndTime(start, setting.Today)}, à {found.SiteName}."),
-                P("cancel-confirm", "Pour annuler ce rendez-vous, tapez 1. Pour le garder, tapez 2."));
+                P("cancel-confirm"));
         // The caller may be calling from another phone than the one given at booking: ask for that one once.
         if (!state.PhoneTyped)
-            return Ask(state, VoiceNode.CancelPhone, [ToAction(P("cancel-not-found-caller", "Aucun rendez-vous ne correspond à ce code et au numéro d'où vous appelez."))], CancelPhonePrompt);
+            return Ask(state, VoiceNode.CancelPhone, [ToAction(P("cancel-not-found-caller"))], CancelPhonePrompt);
         var failed = state with { Failures = state.Failures + 1 };
-        var notFound = P("cancel-not-found", "Aucun rendez-vous ne correspond à ce code et à ce numéro.");
+        var notFound = P("cancel-not-found");
         if (failed.Failures >= MaxFailures) return LeaveMessage(failed, setting, notFound);
         return Ask(failed with { Node = VoiceNode.CancelCode, PhoneTyped = false }, VoiceNode.CancelCode, [ToAction(notFound)],
-            P("cancel-code", "Tapez les huit chiffres du code de votre rendez-vous."));
+            P("cancel-code"));
     }
 
     private static VoiceTurn CancelDone(CallState state, VoiceEvent.CancelDone done, VoiceSetting setting)
     {
         if (done.Cancelled)
             return End(state, VoiceOutcome.Cancelled,
-                ToAction(P("cancelled", "Votre rendez-vous est annulé. Le créneau est proposé à d'autres personnes.")), ToAction(Goodbye));
+                ToAction(P("cancelled")), ToAction(Goodbye));
         return AfterInformation(state, ToAction(done.TooLate
-            ? P("cancel-too-late", "Ce rendez-vous ne peut plus être annulé par téléphone.")
-            : P("cancel-not-found", "Aucun rendez-vous ne correspond à ce code et à ce numéro.")));
+            ? P("cancel-too-late")
+            : P("cancel-not-found")));
     }
 
     private static VoiceTurn ReachPerson(CallState state, VoiceSetting setting)
@@ -308,24 +303,23 @@ public static class VoiceEngine
         var free = state with { Holding = false, Chosen = null };
         if (!setting.OpenNow || setting.TransferTarget is null) return LeaveMessage(free, setting, null, release);
         return new(free with { Node = VoiceNode.Transferring, Path = Step(state, VoiceNode.Transferring) },
-            [.. release, ToAction(P("transfer", "Je vous mets en relation avec un conseiller. Merci de patienter.")),
+            [.. release, ToAction(P("transfer")),
              new VoiceAction.Transfer(setting.TransferTarget, 20)]);
     }
 
     private static VoiceTurn Transferred(CallState state, bool answered, VoiceSetting setting) =>
         answered
             ? End(state, VoiceOutcome.Transferred)
-            : LeaveMessage(state, setting, P("nobody-answered", "Aucun conseiller n'est disponible pour le moment."));
+            : LeaveMessage(state, setting, P("nobody-answered"));
 
     private static VoiceTurn LeaveMessage(CallState state, VoiceSetting setting, VoicePrompt? why, params VoiceAction[] before)
     {
         var release = state.Holding && before.Length == 0 ? new VoiceAction[] { new VoiceAction.ReleaseHold() } : before;
         var actions = new List<VoiceAction>(release);
         if (why is not null) actions.Add(ToAction(why));
-        if (!setting.OpenNow) actions.Add(ToAction(P("closed", "La mairie est fermée en ce moment.")));
-        actions.Add(ToAction(P("leave-message",
-            "Vous pouvez laisser un message après le bip : dites votre nom, l'objet de votre appel et le numéro où vous rappeler. Tapez dièse pour terminer.")));
-        actions.Add(ToAction(P("beep", "bip")));
+        if (!setting.OpenNow) actions.Add(ToAction(P("closed")));
+        actions.Add(ToAction(P("leave-message")));
+        actions.Add(ToAction(P("beep")));
         actions.Add(new VoiceAction.Record(MaxSeconds: 120, SilenceSeconds: 3));
         return new(state with { Node = VoiceNode.Recording, Holding = false, Chosen = null, Path = Step(state, VoiceNode.Recording) }, actions);
     }
@@ -334,11 +328,11 @@ public static class VoiceEngine
     {
         if (done.Path is null || done.Seconds < 1)
             return End(state, state.Outcome == VoiceOutcome.None ? VoiceOutcome.Abandoned : state.Outcome,
-                ToAction(P("no-message", "Aucun message n'a été enregistré. Au revoir.")));
+                ToAction(P("no-message")));
         var callback = state.Phone ?? (FrenchPhone.Parse(state.Caller) is { } c ? National(c) : null);
         return End(state, VoiceOutcome.Message,
             new VoiceAction.StoreMessage(done.Path, done.Seconds, callback),
-            ToAction(P("message-thanks", "Merci, votre message est enregistré. La mairie vous rappellera.")));
+            ToAction(P("message-thanks")));
     }
 
     private static VoiceTurn HangUp(CallState state)
