@@ -261,6 +261,18 @@ public static class SiteTour
             await page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Appels", Exact = true }).ClickAsync();
             await ExpectHeadingAsync(page, "Appels au serveur vocal de Mairie de Lorval");
         });
+        await Visit("annonces du serveur vocal", async () =>
+        {
+            await page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Annonces vocales", Exact = true }).ClickAsync();
+            await ExpectHeadingAsync(page, "Annonces du serveur vocal");
+        });
+        await Visit("une annonce : fichier manquant (erreurs)", async () =>
+        {
+            await page.GetByRole(AriaRole.Link, new() { Name = "Menu principal (sans conseiller : message)" }).ClickAsync();
+            await ExpectHeadingAsync(page, "Annonce : Menu principal (sans conseiller : message)");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Enregistrer" }).ClickAsync();
+            await Expect(page.GetByRole(AriaRole.Heading, new() { NameRegex = new Regex("^Le formulaire contient") })).ToBeVisibleAsync();
+        });
         await Visit("rappels des rendez-vous", async () =>
         {
             await page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Rappels", Exact = true }).ClickAsync();

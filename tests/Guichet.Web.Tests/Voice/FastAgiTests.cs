@@ -10,7 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Guichet.Web.Tests.Voice;
 
-public sealed class VoiceApp : GuichetApp
+public class VoiceApp : GuichetApp
 {
     protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>(base.Settings)
     {

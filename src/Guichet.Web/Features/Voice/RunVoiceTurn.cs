@@ -21,7 +21,7 @@ namespace Guichet.Web.Features.Voice;
 /// </summary>
 public sealed class RunVoiceTurn(GuichetDb db, FindSlots finder, BookAppointment book, CancelAppointment cancel,
     IOptions<VoiceOptions> options, IMemoryCache cache, TimeProvider clock, ILogger<RunVoiceTurn> log, Requests.FileVoiceMessage requests,
-    VoiceOffers offers)
+    VoiceOffers offers, VoiceRecordings recordings)
 {
     public static readonly JsonSerializerOptions Json = new() { Converters = { new JsonStringEnumConverter() } };
     private const int SlotsPerPrompt = 3;
@@ -84,6 +84,7 @@ public sealed class RunVoiceTurn(GuichetDb db, FindSlots finder, BookAppointment
             e = await AnswerAsync(call, setting, query, state, ct);
             if (e is VoiceEvent.Booked) call.AppointmentId = lastBookedId;
         }
+        media = await WithRecordingsAsync(call.OrganisationId, media);
         var now = clock.GetUtcNow().UtcDateTime;
         call.State = JsonSerializer.Serialize(state, Json);
         call.Path = string.Join('>', state.Path);
@@ -101,6 +102,16 @@ public sealed class RunVoiceTurn(GuichetDb db, FindSlots finder, BookAppointment
     }
 
     private string? lastBookedId;
+
+    /// <summary>The organisation's own recording in place of the synthetic voice, for each prompt it recorded.</summary>
+    private async Task<List<VoiceAction>> WithRecordingsAsync(string organisationId, List<VoiceAction> media)
+    {
+        if (!media.Any(a => a is VoiceAction.Play)) return media;
+        var recorded = await recordings.ListAsync(organisationId);
+        if (recorded.Count == 0) return media;
+        return media.Select(a => a is VoiceAction.Play p && recorded.ContainsKey(p.PromptId)
+            ? p with { PromptId = VoiceRecordings.RelativeName(organisationId, p.PromptId) } : a).ToList();
+    }
 
     // ---- what the engine needs ------------------------------------------------------------------------------
 

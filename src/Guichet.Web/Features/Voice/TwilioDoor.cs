@@ -13,9 +13,19 @@ namespace Guichet.Web.Features.Voice;
 public static class TwilioDoor
 {
     public const string Base = "/voice/twilio";
+    public const string PromptsBase = "/voice/prompts";
 
     public static void Map(WebApplication app)
     {
+        // Recordings are what every caller hears: public, like the number itself. Only catalog prompts of a well-formed
+        // organisation folder are served, so no path outside the prompts directory can be named.
+        app.MapGet(PromptsBase + "/{folder}/{file}", (string folder, string file, IOptions<VoiceOptions> options) =>
+        {
+            if (!file.EndsWith(".wav", StringComparison.Ordinal) || VoicePromptCatalog.Find(file[..^4]) is null
+                || !System.Text.RegularExpressions.Regex.IsMatch(folder, "^org-[a-z0-9-]{1,70}$")) return Results.NotFound();
+            var path = Path.Combine(options.Value.PromptsPath, folder, file);
+            return File.Exists(path) ? Results.File(path, "audio/wav") : Results.NotFound();
+        }).ExcludeFromDescription();
         var group = app.MapGroup(Base).ExcludeFromDescription();
         group.MapPost("/incoming", (HttpContext http, RunVoiceTurn turn, IOptions<VoiceOptions> options, CancellationToken ct) =>
             HandleAsync(http, options.Value, ct, (form, callId) => turn.StartAsync(callId, "twilio", http.Request.Query["organisation"].FirstOrDefault(),
@@ -65,7 +75,8 @@ public static class TwilioDoor
         if (string.IsNullOrEmpty(sid) || sid.Length > 50 || !sid.All(char.IsAsciiLetterOrDigit))
             return Results.Problem(statusCode: 400, title: "CallSid manquant ou invalide.");
         var actions = await run(form, "twilio-" + sid);
-        return Results.Content(TwiML(actions), "text/xml; charset=utf-8");
+        var origin = string.IsNullOrWhiteSpace(options.Twilio.PublicBaseUrl) ? $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}" : options.Twilio.PublicBaseUrl.TrimEnd('/');
+        return Results.Content(TwiML(actions, origin), "text/xml; charset=utf-8");
     }
 
     /// <summary>The URL exactly as the provider called it: behind a proxy, from the configured public base.</summary>
@@ -73,7 +84,8 @@ public static class TwilioDoor
         (string.IsNullOrWhiteSpace(publicBaseUrl) ? $"{request.Scheme}://{request.Host}{request.PathBase}" : publicBaseUrl.TrimEnd('/'))
         + request.Path + request.QueryString;
 
-    public static string TwiML(IReadOnlyList<VoiceAction> actions)
+    /// <param name="origin">where the provider fetches our recordings: the public base URL, without a trailing slash.</param>
+    public static string TwiML(IReadOnlyList<VoiceAction> actions, string origin)
     {
         var response = new XElement("Response");
         var pending = new List<XElement>();
@@ -83,6 +95,10 @@ public static class TwilioDoor
             {
                 // Twilio beeps itself before recording (playBeep): our own bip prompt is for Asterisk.
                 case VoiceAction.Play { PromptId: "beep" }:
+                    break;
+                // A prompt the organisation recorded (see RunVoiceTurn): the provider fetches and plays our WAV.
+                case VoiceAction.Play p when p.PromptId.Contains('/'):
+                    pending.Add(new XElement("Play", $"{origin}{PromptsBase}/{p.PromptId}.wav"));
                     break;
                 case VoiceAction.Play or VoiceAction.Say:
                     pending.Add(new XElement("Say", new XAttribute("language", "fr-FR"), VoicePrompts.Text(action)));

@@ -13,6 +13,7 @@ public static class VoiceFeature
         builder.Services.AddScoped<RunVoiceTurn>();
         builder.Services.AddSingleton<VoicePromptFiles>();
         builder.Services.AddSingleton<VoiceOffers>();
+        builder.Services.AddSingleton<VoiceRecordings>();
         builder.Services.AddSingleton<FastAgiServer>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<FastAgiServer>());
         return builder;
