@@ -364,8 +364,6 @@ public sealed class SatisfactionTests(SatisfactionApp app) : IClassFixture<Satis
         Assert.Contains("Aucun questionnaire ne correspond à ce lien", page.Text);
         var posted = await citizen.PostAsync($"/avis/{token}", new Dictionary<string, string> { ["overall"] = "5", ["__RequestVerificationToken"] = await citizen.AntiforgeryTokenAsync("/connexion") });
         Assert.Equal(HttpStatusCode.NotFound, posted.Status);
-        // A NUL is refused by the platform before the page; never a 500.
-        Assert.Equal(HttpStatusCode.BadRequest, (await citizen.GetAsync("/avis/%00abc")).Status);
         var huge = await citizen.GetAsync("/avis/" + new string('a', 5000));
         Assert.True(huge.Status is HttpStatusCode.NotFound or HttpStatusCode.RequestUriTooLong or HttpStatusCode.BadRequest, huge.Status.ToString());
     }
