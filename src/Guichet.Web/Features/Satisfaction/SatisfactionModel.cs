@@ -51,6 +51,9 @@ public sealed class SatisfactionSurvey
             e.HasIndex(x => new { x.OrganisationId, x.SentUtc });
             e.HasOne<Organisation>().WithMany().HasForeignKey(x => x.OrganisationId).OnDelete(DeleteBehavior.Restrict);
         });
+        // The pass looks for answers of the last few hours among every event of every request: by organisation,
+        // kind and time, it reads only those (named for this feature, so it never collides with another's index).
+        b.Entity<Requests.RequestEvent>().HasIndex(x => new { x.OrganisationId, x.Kind, x.AtUtc }, "IX_request_events_satisfaction");
         b.Entity<SatisfactionSettings>(e =>
         {
             e.ToTable("satisfaction_settings");

@@ -47,6 +47,9 @@ public sealed class SatisfactionOptions
 /// </summary>
 public sealed class SendSurveys(GuichetDb db, SatisfactionOptions options, AppOptions app, MailOptions mail, TimeProvider clock, ILogger<SendSurveys> log)
 {
+    /// <summary>An arrival marked later than this after the appointment gets no survey (the visit is too far back).</summary>
+    public const int MarkedWithinDays = 7;
+
     public async Task<int> RunOnceAsync(CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
@@ -70,6 +73,8 @@ public sealed class SendSurveys(GuichetDb db, SatisfactionOptions options, AppOp
         var due = await db.Appointments.AsNoTracking()
             .Where(a => a.OrganisationId == organisationId && a.Status == AppointmentStatus.Honoured
                 && a.OutcomeUtc >= from && a.OutcomeUtc <= to && (a.Email != null || a.Phone != null)
+                // An arrival is marked after the start, within days: the bounds let the (organisation, start) index serve.
+                && a.StartUtc <= to && a.StartUtc >= from.AddDays(-MarkedWithinDays)
                 && !surveys.Any(s => s.AppointmentId == a.Id))
             .OrderBy(a => a.OutcomeUtc).Take(options.BatchSize).ToListAsync(ct);
         if (due.Count == 0) return 0;

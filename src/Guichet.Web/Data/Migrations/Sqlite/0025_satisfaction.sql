@@ -32,3 +32,4 @@ CREATE UNIQUE INDEX "IX_satisfaction_surveys_appointment_id" ON "satisfaction_su
 CREATE INDEX "IX_satisfaction_surveys_organisation_id_sent_utc" ON "satisfaction_surveys" ("organisation_id", "sent_utc");
 CREATE UNIQUE INDEX "IX_satisfaction_surveys_request_id" ON "satisfaction_surveys" ("request_id");
 CREATE UNIQUE INDEX "IX_satisfaction_surveys_token_hash" ON "satisfaction_surveys" ("token_hash");
+CREATE INDEX "IX_request_events_satisfaction" ON "request_events" ("organisation_id", "kind", "at_utc");
