@@ -559,4 +559,36 @@ public sealed class SatisfactionTests(SatisfactionApp app) : IClassFixture<Satis
         Assert.Equal(now, stored.CommentRemovedUtc);
         Assert.Equal("Mon voisin M. Dupont", await app.WithDbAsync(db => db.Set<SatisfactionSurvey>().Where(s => s.TokenHash == Secrets.Hash(recent)).Select(s => s.Comment).SingleAsync()));
     }
+
+    [Fact]
+    public async Task Erasing_a_citizens_requests_erases_their_survey_comment_and_blanks_the_survey_message_the_scores_stay()
+    {
+        using var citizen = new Browser(app);
+        var code = RequestsApp.CodeOn(await RequestsApp.SendAsync(citizen, "lorval-voirie", RequestsApp.Voirie("Aviseffacer", "avis.effacer@exemple.fr")));
+        var request = await app.WithDbAsync(db => db.CitizenRequests.AsNoTracking().FirstAsync(r => r.TrackingCode == code));
+        try
+        {
+            using var agent = await SignedInAsync("accueil@lorval.demo");
+            var page = await agent.GetAsync($"/agent/demandes/{request.Id}");
+            Assert.Equal(HttpStatusCode.Redirect, (await agent.SubmitAsync(page, "form#repondre", new Dictionary<string, string?> { ["reply"] = "Fait." })).Status);
+            app.Clock.Set(app.Clock.GetUtcNow().AddHours(4));
+            await app.SurveyPassAsync();
+            var message = Assert.Single(await SurveyMessagesAsync($"request:{request.Id}:satisfaction"));
+            var survey = await citizen.GetAsync($"/avis/{TokenIn(message.Body)}");
+            Assert.Equal(HttpStatusCode.Redirect, (await citizen.SubmitAsync(survey, values: new Dictionary<string, string?> { ["overall"] = "3", ["comment"] = "Je suis Aviseffacer." })).Status);
+
+            using var admin = await SignedInAsync("admin@lorval.demo");
+            var rights = await admin.GetAsync("/admin/demandes/donnees");
+            var found = await admin.SubmitAsync(rights, "form#chercher", new Dictionary<string, string?> { ["email"] = "avis.effacer@exemple.fr" });
+            var erased = await admin.SubmitAsync(found, "form#effacer", new Dictionary<string, string?> { ["reason"] = "Demande écrite", ["confirm"] = "true" });
+            Assert.Equal(HttpStatusCode.Redirect, erased.Status);
+
+            var stored = await app.WithDbAsync(db => db.Set<SatisfactionSurvey>().AsNoTracking().SingleAsync(s => s.RequestId == request.Id));
+            Assert.Equal((3, (string?)null), (stored.Overall, stored.Comment));
+            Assert.NotNull(stored.CommentRemovedUtc);
+            var blanked = Assert.Single(await SurveyMessagesAsync($"request:{request.Id}:satisfaction"));
+            Assert.Equal((AnonymiseRequest.BlankRecipient, ""), (blanked.Recipient, blanked.Body));
+        }
+        finally { app.Clock.Set(GuichetApp.Start); }
+    }
 }
