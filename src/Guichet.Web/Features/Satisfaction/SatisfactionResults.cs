@@ -26,12 +26,22 @@ public static class SatisfactionResults
         GuichetDb db, string organisationId, DateOnly from, DateOnly to, string? siteId, CancellationToken ct)
     {
         var surveys = await InPeriodAsync(db, organisationId, from, to, siteId, ct);
-        var sent = await surveys.CountAsync(ct);
-        var answered = surveys.Where(s => s.AnsweredUtc != null);
-        var overall = await CountsAsync(answered.Where(s => s.Overall != null).GroupBy(s => s.Overall!.Value), ct);
-        var delay = await CountsAsync(answered.Where(s => s.Delay != null).GroupBy(s => s.Delay!.Value), ct);
-        var clarity = await CountsAsync(answered.Where(s => s.Clarity != null).GroupBy(s => s.Clarity!.Value), ct);
-        var comments = await answered.CountAsync(s => s.Comment != null || s.CommentRemovedUtc != null, ct);
+        // One pass over the period's surveys (conditional counts), not one query per question: a year of a big
+        // organisation is hundreds of thousands of rows. A score is set only with its answer.
+        var c = await surveys.GroupBy(s => s.OrganisationId).Select(g => new
+        {
+            Sent = g.Count(),
+            O1 = g.Count(s => s.Overall == 1), O2 = g.Count(s => s.Overall == 2), O3 = g.Count(s => s.Overall == 3), O4 = g.Count(s => s.Overall == 4), O5 = g.Count(s => s.Overall == 5),
+            D1 = g.Count(s => s.Delay == 1), D2 = g.Count(s => s.Delay == 2), D3 = g.Count(s => s.Delay == 3), D4 = g.Count(s => s.Delay == 4), D5 = g.Count(s => s.Delay == 5),
+            C1 = g.Count(s => s.Clarity == 1), C2 = g.Count(s => s.Clarity == 2), C3 = g.Count(s => s.Clarity == 3), C4 = g.Count(s => s.Clarity == 4), C5 = g.Count(s => s.Clarity == 5),
+            Comments = g.Count(s => s.AnsweredUtc != null && (s.Comment != null || s.CommentRemovedUtc != null)),
+        }).FirstOrDefaultAsync(ct);
+        static IReadOnlyDictionary<int, int> Scores(params int[] n) => n.Select((count, i) => (Score: i + 1, count)).ToDictionary(p => p.Score, p => p.count);
+        var sent = c?.Sent ?? 0;
+        var overall = c is null ? Scores() : Scores(c.O1, c.O2, c.O3, c.O4, c.O5);
+        var delay = c is null ? Scores() : Scores(c.D1, c.D2, c.D3, c.D4, c.D5);
+        var clarity = c is null ? Scores() : Scores(c.C1, c.C2, c.C3, c.C4, c.C5);
+        var comments = c?.Comments ?? 0;
 
         var results = new List<SurveyQuestionResult>();
         foreach (var q in SurveyQuestions.All)
@@ -82,7 +92,4 @@ public static class SatisfactionResults
             .Where(s => s.OrganisationId == organisationId && s.SentUtc >= fromUtc && s.SentUtc < toUtc);
         return string.IsNullOrEmpty(siteId) ? q : q.Where(s => s.SiteId == siteId);
     }
-
-    private static async Task<IReadOnlyDictionary<int, int>> CountsAsync(IQueryable<IGrouping<int, SatisfactionSurvey>> groups, CancellationToken ct) =>
-        await groups.Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
 }
