@@ -9,6 +9,7 @@ using Guichet.Web.Features.Notifications;
 using Guichet.Web.Features.Open311;
 using Guichet.Web.Features.Nearby;
 using Guichet.Web.Features.Requests;
+using Guichet.Web.Features.Satisfaction;
 using Guichet.Web.Features.Waitlist;
 using Guichet.Web.Features.Withdrawals;
 using Guichet.Web.Features.Voice;
@@ -34,6 +35,7 @@ builder.AddRequestWorkflow();    // requests: approval circuit, deadline alerts,
 builder.AddWaitlist();           // waiting list: freed slots offered to the first people waiting
 builder.AddWithdrawals();        // deposits of applications, withdrawal slots, "titre disponible"
 builder.AddAnts();              // ANTS hub endpoints, coordination API client (and its local fake)
+builder.AddSatisfaction();      // satisfaction survey after an appointment or an answer, its page and results
 builder.AddVoice();             // voice server: dialogue per call, FastAGI and TwiML doors
 
 var app = builder.Build();

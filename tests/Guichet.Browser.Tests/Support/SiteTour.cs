@@ -88,6 +88,28 @@ public static class SiteTour
             await ExpectHeadingAsync(page, "Page introuvable.");
         });
 
+        // The satisfaction survey, from the demo's open link: shown and sent empty only, so the next tour finds it open.
+        await Visit("satisfaction : questionnaire", async () =>
+        {
+            await page.GotoAsync("/avis/demo-questionnaire-lorval");
+            await ExpectHeadingAsync(page, "Votre avis sur votre rendez-vous");
+        });
+        await Visit("satisfaction : envoyé sans note (erreurs)", async () =>
+        {
+            await page.GetByRole(AriaRole.Button, new() { Name = "Envoyer mon avis" }).ClickAsync();
+            await Expect(page.GetByRole(AriaRole.Heading, new() { NameRegex = new Regex("^Le formulaire contient") })).ToBeVisibleAsync();
+        });
+        await Visit("satisfaction : merci", async () =>
+        {
+            await page.GotoAsync("/avis/merci");
+            await ExpectHeadingAsync(page, "Merci pour votre avis");
+        });
+        await Visit("satisfaction : lien inconnu", async () =>
+        {
+            await page.GotoAsync("/avis/lien-qui-n-existe-pas");
+            await ExpectHeadingAsync(page, "Lien inconnu");
+        });
+
         // The documents checklist: questionnaire, missing answers, the list, the FAQ.
         await Visit("pièces à fournir : questionnaire", () => ChecklistSteps.OpenQuestionnaireFromHomeAsync(page));
         await Visit("pièces à fournir : réponses manquantes (erreurs)", () => ChecklistSteps.SubmitIncompleteAsync(page));
@@ -283,6 +305,16 @@ public static class SiteTour
             await page.Locator("#reminderHours").FillAsync("500");
             await page.GetByRole(AriaRole.Button, new() { Name = "Enregistrer" }).ClickAsync();
             await Expect(page.GetByRole(AriaRole.Heading, new() { NameRegex = new Regex("^Le formulaire contient") })).ToBeVisibleAsync();
+        });
+        await Visit("satisfaction : résultats", async () =>
+        {
+            await page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Satisfaction", Exact = true }).ClickAsync();
+            await ExpectHeadingAsync(page, "Satisfaction des usagers de Mairie de Lorval");
+        });
+        await Visit("satisfaction : réglages", async () =>
+        {
+            await page.GotoAsync("/admin/satisfaction");
+            await ExpectHeadingAsync(page, "Questionnaire de satisfaction de Mairie de Lorval");
         });
         // Message templates: only previews and a refused save, so nothing is stored and the next tour finds the defaults.
         await Visit("modèles des messages", async () =>

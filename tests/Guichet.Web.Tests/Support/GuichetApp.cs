@@ -36,6 +36,8 @@ public class GuichetApp : WebApplicationFactory<Program>, IAsyncLifetime
         ["Voice:FastAgi:Listen"] = "",
         // Deadline alerts: tests run their passes themselves (RequestAlertTests).
         ["RequestAlerts:Enabled"] = "false",
+        // Satisfaction surveys: tests run their passes themselves (SatisfactionTests).
+        ["Satisfaction:Enabled"] = "false",
     };
 
     public async Task InitializeAsync()

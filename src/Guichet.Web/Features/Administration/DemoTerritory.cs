@@ -106,6 +106,7 @@ public sealed class DemoTerritory(GuichetDb db, TimeProvider clock, Nearby.Commu
         await Requests.RequestsDemo.EnsureAsync(db, ct);   // services and request categories
         await Requests.InboundDemo.EnsureAsync(db, ct);    // e-mail, SMS and voice doors into requests
         await Requests.WorkflowDemo.EnsureAsync(db, ct);   // canned answers for the requests
+        await Satisfaction.SatisfactionDemo.EnsureAsync(db, clock, ct);   // surveys switched on at Lorval, a few answers
 
         var existing = await db.Agents.Select(a => a.Email).ToListAsync(ct);
         var missing = Agents.Where(a => !existing.Contains(a.Email)).ToList();

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Guichet.Web.Features.Notifications;
 
-public enum MessageKind { Confirmation, Cancellation, Reminder, Moved, RequestAcknowledgement, RequestReply, WaitlistOffer, WithdrawalReady, RequestSpaceLink, RequestDeadlineSoon, RequestOverdue }
+public enum MessageKind { Confirmation, Cancellation, Reminder, Moved, RequestAcknowledgement, RequestReply, WaitlistOffer, WithdrawalReady, RequestSpaceLink, RequestDeadlineSoon, RequestOverdue, SatisfactionSurvey }
 
 public enum MessageChannel { Email, Sms }
 
@@ -23,6 +23,7 @@ public static class MessageKindNames
         MessageKind.RequestSpaceLink => "Lien vers l'espace de suivi des demandes",
         MessageKind.RequestDeadlineSoon => "Alerte : échéance proche d'une demande",
         MessageKind.RequestOverdue => "Alerte : demande en retard",
+        MessageKind.SatisfactionSurvey => "Questionnaire de satisfaction",
         _ => kind.ToString(),
     };
 }

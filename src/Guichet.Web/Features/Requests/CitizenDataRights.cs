@@ -41,6 +41,10 @@ public sealed class AnonymiseRequest(GuichetDb db)
         await db.Set<Voice.VoiceMessage>().Where(m => m.CitizenRequestId == id).ExecuteUpdateAsync(s => s
             .SetProperty(m => m.CallbackNumber, (string?)null)
             .SetProperty(m => m.RecordingPath, ""), ct);   // the file itself lives on the telephony server
+        // The satisfaction survey's comment is the citizen's words too; its scores stay, for the results.
+        await db.Set<Satisfaction.SatisfactionSurvey>().Where(s => s.RequestId == id && s.Comment != null).ExecuteUpdateAsync(s => s
+            .SetProperty(x => x.Comment, (string?)null)
+            .SetProperty(x => x.CommentRemovedUtc, nowUtc), ct);
         var prefix = $"request:{id}:";
         await db.OutboxMessages.Where(m => m.IdempotencyKey.StartsWith(prefix)).ExecuteUpdateAsync(s => s
             .SetProperty(m => m.Recipient, BlankRecipient)
