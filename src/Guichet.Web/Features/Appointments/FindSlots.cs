@@ -167,20 +167,8 @@ public sealed class FindSlots(GuichetDb db, TimeProvider clock)
             // A day either side covers every time zone's offset from UTC.
             var firstUnit = TimeUnits.Of(from.AddDays(-1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc));
             var lastUnit = TimeUnits.Of(to.AddDays(2).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc));
-            var taken = StationIds.Count > 0 ? await TakenUnitsAsync(db, StationIds, firstUnit, lastUnit, ct) : [];
-            if (StationIds.Count > 0)
-            {
-                // A slot a phone caller is confirming (Features/Voice) counts as taken until its hold expires.
-                var held = await db.Set<Voice.VoiceHold>().AsNoTracking()
-                    .Where(h => StationIds.Contains(h.StationId) && h.Unit >= firstUnit && h.Unit < lastUnit && h.ExpiresUtc > nowUtc)
-                    .Select(h => new { h.StationId, h.Unit })
-                    .ToListAsync(ct);
-                foreach (var h in held)
-                {
-                    if (!taken.TryGetValue(h.StationId, out var set)) taken[h.StationId] = set = [];
-                    set.Add(h.Unit);
-                }
-            }
+            // Claims and live voice holds in one round trip (see TakenUnitsAsync).
+            var taken = StationIds.Count > 0 ? await TakenUnitsAsync(db, StationIds, firstUnit, lastUnit, nowUtc, ct) : [];
             return Stations.GroupBy(s => s.SiteId).ToDictionary(g => g.Key, g => g.Select(s => new StationPlanning(
                 s.Id,
                 Rules.TryGetValue(s.Id, out var rs) ? rs : [],
@@ -190,12 +178,14 @@ public sealed class FindSlots(GuichetDb db, TimeProvider clock)
     }
 
     /// <summary>
-    /// The claimed units of these stations in [first, last). Read with plain ADO.NET, the station as its index in the
+    /// The taken units of these stations in [first, last): claimed by a booking, or held for a phone caller who is
+    /// confirming (Features/Voice) until the hold expires. Read with plain ADO.NET, the station as its index in the
     /// list rather than its id: a two-month search reads tens of thousands of claims, and a string and an object
-    /// per row were most of its cost.
+    /// per row were most of its cost. One query for both tables: on a database across the network, round trips are
+    /// most of a search's time.
     /// </summary>
     private static async Task<Dictionary<string, HashSet<long>>> TakenUnitsAsync(
-        GuichetDb db, List<string> stationIds, long first, long last, CancellationToken ct)
+        GuichetDb db, List<string> stationIds, long first, long last, DateTime nowUtc, CancellationToken ct)
     {
         var connection = db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(ct);
@@ -214,11 +204,17 @@ public sealed class FindSlots(GuichetDb db, TimeProvider clock)
                 p.Value = stationIds[i];
                 command.Parameters.Add(p);
             }
-            sql.Append(" END, ").Append(joined).Append(" FROM slot_claims WHERE station_id IN (");
-            for (var i = 0; i < stationIds.Count; i++) sql.Append(i == 0 ? "@s" : ", @s").Append(i);
-            sql.Append(") AND unit >= @first AND unit < @last GROUP BY station_id");
+            var list = new System.Text.StringBuilder();
+            for (var i = 0; i < stationIds.Count; i++) list.Append(i == 0 ? "@s" : ", @s").Append(i);
+            sql.Append(" END, ").Append(joined).Append(" FROM (SELECT station_id, unit FROM slot_claims WHERE station_id IN (").Append(list)
+                .Append(") AND unit >= @first AND unit < @last UNION ALL SELECT station_id, unit FROM voice_holds WHERE station_id IN (").Append(list)
+                .Append(") AND unit >= @first AND unit < @last AND expires_utc > @now) AS taken GROUP BY station_id");
             var pf = command.CreateParameter(); pf.ParameterName = "@first"; pf.Value = first; command.Parameters.Add(pf);
             var pl = command.CreateParameter(); pl.ParameterName = "@last"; pl.Value = last; command.Parameters.Add(pl);
+            // Written as EF writes it on each provider, so that the comparison is the one the holds were stored for.
+            var pn = command.CreateParameter(); pn.ParameterName = "@now";
+            pn.Value = db.Database.IsNpgsql() ? nowUtc : nowUtc.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", System.Globalization.CultureInfo.InvariantCulture);
+            command.Parameters.Add(pn);
             command.CommandText = sql.ToString();
             var sets = new HashSet<long>?[stationIds.Count];
             await using (var reader = await command.ExecuteReaderAsync(ct))
