@@ -46,6 +46,12 @@ public static class PlatformExtensions
             o.RootDirectory = "/Features";
             o.Conventions.AuthorizeFolder("/Agenda");
             o.Conventions.AuthorizeFolder("/Administration", "administrator");
+        }).AddMvcOptions(o =>
+        {
+            // jQuery-style keys ("a[b]") are used by no form here, and a key with an unclosed bracket made those two
+            // providers throw: any page post with a field named "x[" answered 500 (found by HostileInputStreamTests).
+            o.ValueProviderFactories.RemoveType<Microsoft.AspNetCore.Mvc.ModelBinding.JQueryFormValueProviderFactory>();
+            o.ValueProviderFactories.RemoveType<Microsoft.AspNetCore.Mvc.ModelBinding.JQueryQueryStringValueProviderFactory>();
         });
         services.AddAntiforgery(o =>
         {
@@ -133,6 +139,14 @@ public static class PlatformExtensions
             {
                 http.Response.StatusCode = bad.StatusCode;
                 await WriteErrorAsync(http, bad.StatusCode, "Requête incorrecte.", "La requête est mal formée ou trop volumineuse.");
+                return;
+            }
+            // A form a door reads itself (ReadFormAsync) that breaks the form rules (a NUL, too many or too long fields,
+            // a multipart without boundary) fails with InvalidDataException: the client's fault too.
+            if (feature?.Error is InvalidDataException)
+            {
+                http.Response.StatusCode = StatusCodes.Status400BadRequest;
+                await WriteErrorAsync(http, 400, "Requête incorrecte.", "Le formulaire envoyé est illisible : caractère interdit, champ trop long ou trop de champs.");
                 return;
             }
             log.LogError(feature?.Error, "Unhandled error on {Path}", http.Request.Path.Value);
