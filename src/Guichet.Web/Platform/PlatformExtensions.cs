@@ -50,8 +50,9 @@ public static class PlatformExtensions
         {
             // jQuery-style keys ("a[b]") are used by no form here, and a key with an unclosed bracket made those two
             // providers throw: any page post with a field named "x[" answered 500 (found by HostileInputStreamTests).
-            o.ValueProviderFactories.RemoveType<Microsoft.AspNetCore.Mvc.ModelBinding.JQueryFormValueProviderFactory>();
-            o.ValueProviderFactories.RemoveType<Microsoft.AspNetCore.Mvc.ModelBinding.JQueryQueryStringValueProviderFactory>();
+            foreach (var jquery in o.ValueProviderFactories.Where(f => f is Microsoft.AspNetCore.Mvc.ModelBinding.JQueryFormValueProviderFactory
+                         or Microsoft.AspNetCore.Mvc.ModelBinding.JQueryQueryStringValueProviderFactory).ToList())
+                o.ValueProviderFactories.Remove(jquery);
         });
         services.AddAntiforgery(o =>
         {
