@@ -27,6 +27,7 @@ public sealed class ProxiedApp : GuichetApp
         ["ForwardedHeaders:KnownProxies:0"] = Proxy,
         ["Requests:TrackingPerMinute"] = "10",
         ["Requests:TrackingPerDay"] = "50",
+        ["RateLimits:ManagePerMinute"] = "30",
     };
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -144,6 +145,22 @@ public sealed class SecurityTests(ProxiedApp app, ITestOutputHelper output) : IC
                          + $"and reveal a request {revealedPerYear:F4} times (code and surname both right)");
         Assert.True(Math.Log2(codes) > 33);
         Assert.True(revealedPerYear < 0.01, $"one address would read {revealedPerYear} requests a year");
+    }
+
+    [Fact]
+    public async Task Secret_links_opened_by_get_are_limited_to_thirty_look_ups_a_minute_per_address()
+    {
+        // Each kind of link has its own count (a policy each), with the manage limit: 30 a minute per address.
+        string[] links = ["/retrait/inconnu?token=devine", "/liste-attente/offre/inconnu?token=devine", "/mon-espace/jeton-devine", "/rendez-vous/12345678?token=devine"];
+        for (var k = 0; k < links.Length; k++)
+        {
+            using var client = app.ClientFrom($"198.51.100.{40 + k}");
+            var answers = new List<HttpStatusCode>();
+            for (var i = 0; i < 35; i++) answers.Add((await client.GetAsync(links[k])).StatusCode);
+            Assert.True(answers.Take(30).All(a => a != HttpStatusCode.TooManyRequests), $"{links[k]}: {string.Join(",", answers.Select(a => (int)a))}");
+            Assert.All(answers.Skip(30), a => Assert.Equal(HttpStatusCode.TooManyRequests, a));
+            Assert.Contains("Réessayez dans une minute", await (await client.GetAsync(links[k])).Content.ReadAsStringAsync());
+        }
     }
 
     [Fact]
