@@ -68,7 +68,7 @@ public sealed class AgentTests(GuichetApp app) : IClassFixture<GuichetApp>
 
         var refused = await browser.SignInAsync(email);
         Assert.Equal(HttpStatusCode.Unauthorized, refused.Status);
-        Assert.Contains("Trop d'essais infructueux : ce compte est bloqué jusqu'à", refused.Text);
+        Assert.Contains("Trop d'essais infructueux avec cette adresse : la connexion est bloquée jusqu'à", refused.Text);
 
         app.Clock.Advance(TimeSpan.FromMinutes(14));
         Assert.Equal(HttpStatusCode.Unauthorized, (await browser.SignInAsync(email)).Status);

@@ -32,6 +32,9 @@ public static class Roles
 
 public static class PlatformExtensions
 {
+    /// <summary>Pages reached by a secret link: reads are limited like manage look-ups, posts like bookings.</summary>
+    public const string TokenLinkPolicy = "token-link";
+
     public static WebApplicationBuilder AddPlatform(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -43,6 +46,13 @@ public static class PlatformExtensions
             o.RootDirectory = "/Features";
             o.Conventions.AuthorizeFolder("/Agenda");
             o.Conventions.AuthorizeFolder("/Administration", "administrator");
+        }).AddMvcOptions(o =>
+        {
+            // jQuery-style keys ("a[b]") are used by no form here, and a key with an unclosed bracket made those two
+            // providers throw: any page post with a field named "x[" answered 500 (found by HostileInputStreamTests).
+            foreach (var jquery in o.ValueProviderFactories.Where(f => f is Microsoft.AspNetCore.Mvc.ModelBinding.JQueryFormValueProviderFactory
+                         or Microsoft.AspNetCore.Mvc.ModelBinding.JQueryQueryStringValueProviderFactory).ToList())
+                o.ValueProviderFactories.Remove(jquery);
         });
         services.AddAntiforgery(o =>
         {
@@ -64,6 +74,7 @@ public static class PlatformExtensions
             .AddPolicy("administrator", p => p.RequireRole(Roles.Administrator))
             .AddPolicy("agenda", p => p.RequireRole(Roles.Agent, Roles.Supervisor, Roles.Administrator));
 
+        builder.AddReverseProxy();
         var limits = builder.Configuration.GetSection("RateLimits").Get<RateLimitOptions>() ?? new RateLimitOptions();
         services.AddRateLimiter(o =>
         {
@@ -90,6 +101,8 @@ public static class PlatformExtensions
             o.AddPolicy("booking", http => IsRead(http) ? RateLimitPartition.GetNoLimiter("read") : PerAddress(http, "booking", limits.BookingsPerMinute));
             o.AddPolicy("manage", http => PerAddress(http, "manage", limits.ManagePerMinute));
             o.AddPolicy("public-api", http => PerAddress(http, "api", limits.PublicApiPerMinute));
+            // Secret links opened by GET (an offer, a withdrawal): the look-up counts as a manage look-up, sending as a booking.
+            o.AddPolicy(TokenLinkPolicy, http => IsRead(http) ? PerAddress(http, "manage", limits.ManagePerMinute) : PerAddress(http, "booking", limits.BookingsPerMinute));
             o.AddPolicy("sign-in", http => IsRead(http) ? RateLimitPartition.GetNoLimiter("read") : PerAddress(http, "sign-in", limits.SignInsPerMinute));
         });
         services.AddOpenApi("v1", o => o.AddDocumentTransformer((doc, _, _) =>
@@ -116,6 +129,8 @@ public static class PlatformExtensions
 
     public static WebApplication UsePlatform(this WebApplication app)
     {
+        // First of all: the client's address and scheme as the reverse proxy saw them (rate limits, HSTS, secure cookies).
+        app.UseReverseProxy();
         app.UseExceptionHandler(error => error.Run(async http =>
         {
             var feature = http.Features.Get<IExceptionHandlerFeature>();
@@ -125,6 +140,14 @@ public static class PlatformExtensions
             {
                 http.Response.StatusCode = bad.StatusCode;
                 await WriteErrorAsync(http, bad.StatusCode, "Requête incorrecte.", "La requête est mal formée ou trop volumineuse.");
+                return;
+            }
+            // A form a door reads itself (ReadFormAsync) that breaks the form rules (a NUL, too many or too long fields,
+            // a multipart without boundary) fails with InvalidDataException: the client's fault too.
+            if (feature?.Error is InvalidDataException)
+            {
+                http.Response.StatusCode = StatusCodes.Status400BadRequest;
+                await WriteErrorAsync(http, 400, "Requête incorrecte.", "Le formulaire envoyé est illisible : caractère interdit, champ trop long ou trop de champs.");
                 return;
             }
             log.LogError(feature?.Error, "Unhandled error on {Path}", http.Request.Path.Value);
@@ -167,6 +190,7 @@ public static class PlatformExtensions
             }
             await next();
         });
+        // HSTS on every HTTPS answer (directly or through a trusted proxy), never on plain HTTP, as RFC 6797 says.
         if (!app.Environment.IsDevelopment()) app.UseHsts();
         app.UseStaticFiles();
         app.UseRouting();

@@ -30,6 +30,7 @@ public class GuichetApp : WebApplicationFactory<Program>, IAsyncLifetime
         ["RateLimits:ManagePerMinute"] = "100000",
         ["RateLimits:PublicApiPerMinute"] = "100000",
         ["RateLimits:SignInsPerMinute"] = "100000",
+        ["Requests:TrackingPerDay"] = "100000",
         // The suites book the same demo person again and again; the duplicate rule has its own fixture (AntsApp).
         ["Duplicates:Enabled"] = "false",
         // Suites run side by side: the FastAGI listener stays off unless a fixture asks for one (FastAgiTests, on a free port).

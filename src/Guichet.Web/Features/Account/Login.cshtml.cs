@@ -14,8 +14,8 @@ namespace Guichet.Web.Features.Account;
 [EnableRateLimiting("sign-in")]
 public sealed class LoginModel(GuichetDb db, TimeProvider clock, IWebHostEnvironment env, ILogger<LoginModel> log) : PageModel
 {
-    public const int MaxFailures = 5;
-    public static readonly TimeSpan LockOut = TimeSpan.FromMinutes(15);
+    public const int MaxFailures = SignInLocks.MaxFailures;
+    public static readonly TimeSpan LockOut = SignInLocks.LockOut;
     // Hashing a dummy password for unknown e-mails keeps answers equally slow: timing tells nothing.
     private static readonly Lazy<string> DummyHash = new(() => Passwords.Hash(Guid.NewGuid().ToString()));
 
@@ -31,30 +31,38 @@ public sealed class LoginModel(GuichetDb db, TimeProvider clock, IWebHostEnviron
     {
         const string wrong = "Adresse e-mail ou mot de passe incorrect.";
         var email = Email?.Trim().ToLowerInvariant() ?? "";
-        var agent = email.Length is > 0 and <= 254 ? await db.Agents.FirstOrDefaultAsync(a => a.Email == email, ct) : null;
         var now = clock.GetUtcNow().UtcDateTime;
-        if (agent is null || !agent.Active)
+        // Every typed address is counted, with or without an account: the lock-out then says nothing about who exists.
+        var key = SignInLocks.Key(email.Length <= 254 ? email : email[..254]);
+        if (await SignInLocks.LockedUntilAsync(db, key, now, ct) is { } lockedUntil)
         {
             Passwords.Verify(Password ?? "", DummyHash.Value);
-            return Fail(wrong);
+            return Fail(SignInLocks.LockedMessage(lockedUntil));
         }
-        if (agent.LockedUntilUtc > now)
-            return Fail($"Trop d'essais infructueux : ce compte est bloqué jusqu'à {FrenchDates.Time(FrenchDates.ToLocal(agent.LockedUntilUtc.Value, "Europe/Paris"))}. Réessayez plus tard ou demandez à un administrateur.");
-        if (!Passwords.Verify(Password ?? "", agent.PasswordHash))
+        var agent = email.Length is > 0 and <= 254 ? await db.Agents.FirstOrDefaultAsync(a => a.Email == email, ct) : null;
+        var known = agent is { Active: true };
+        if (!Passwords.Verify(Password ?? "", known ? agent!.PasswordHash : DummyHash.Value) || !known)
         {
-            agent.FailedSignIns++;
-            if (agent.FailedSignIns >= MaxFailures)
+            var locked = await SignInLocks.RecordFailureAsync(db, key, now, ct);
+            if (known)
             {
-                agent.LockedUntilUtc = now + LockOut;
-                agent.FailedSignIns = 0;
-                log.LogWarning("Agent {AgentId} locked out after {Failures} failed sign-ins", agent.Id, MaxFailures);
+                // Mirrored on the account so administrators see it on the agent's row.
+                agent!.FailedSignIns = locked is null ? agent.FailedSignIns + 1 : 0;
+                if (locked is not null) agent.LockedUntilUtc = locked;
+                await db.SaveChangesAsync(ct);
             }
-            await db.SaveChangesAsync(ct);
+            if (locked is not null)
+            {
+                if (known) log.LogWarning("Agent {AgentId} locked out after {Failures} failed sign-ins", agent!.Id, MaxFailures);
+                else log.LogWarning("An address without an account locked out after {Failures} failed sign-ins", MaxFailures);
+                return Fail(SignInLocks.LockedMessage(locked.Value));
+            }
             return Fail(wrong);
         }
-        agent.FailedSignIns = 0;
+        agent!.FailedSignIns = 0;
         agent.LockedUntilUtc = null;
         await db.SaveChangesAsync(ct);
+        await SignInLocks.ClearAsync(db, key, ct);
 
         var identity = new ClaimsIdentity(
         [

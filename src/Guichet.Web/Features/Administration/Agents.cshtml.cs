@@ -37,7 +37,7 @@ public sealed class AgentsModel(GuichetDb db, CurrentAgent current, TimeProvider
         if (email.Length == 0 || BookingRules.CheckEmail(email) is not null) Errors.Add(new("email", "Indiquez une adresse e-mail valide."));
         else if (await db.Agents.AnyAsync(a => a.Email == email, ct)) Errors.Add(new("email", "Un compte existe déjà avec cette adresse e-mail."));
         if (!Enum.TryParse<AgentRole>(Role, out var role) || !Enum.IsDefined(role)) Errors.Add(new("role", "Choisissez un rôle."));
-        if (Passwords.CheckPolicy(Password) is { } weak) Errors.Add(new("password", weak));
+        if (Passwords.CheckPolicy(Password, email) is { } weak) Errors.Add(new("password", weak));
         if (Errors.Count > 0)
         {
             Response.StatusCode = StatusCodes.Status422UnprocessableEntity;

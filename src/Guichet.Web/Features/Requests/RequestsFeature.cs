@@ -29,7 +29,8 @@ public static class RequestsFeature
         builder.Services.Configure<RateLimiterOptions>(o =>
         {
             o.AddPolicy(IntakePolicy, http => IsRead(http) ? RateLimitPartition.GetNoLimiter("read") : PerAddress(http, IntakePolicy, options.IntakePerMinute));
-            o.AddPolicy(TrackingPolicy, http => IsRead(http) ? RateLimitPartition.GetNoLimiter("read") : PerAddress(http, TrackingPolicy, options.TrackingPerMinute));
+            o.AddPolicy(TrackingPolicy, http => IsRead(http) ? RateLimitPartition.GetNoLimiter("read")
+                : TwoWindowLimiter.Partition($"{TrackingPolicy}:{http.Connection.RemoteIpAddress}", options.TrackingPerMinute, options.TrackingPerDay));
         });
         return builder;
     }

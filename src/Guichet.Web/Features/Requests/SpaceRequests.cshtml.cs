@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.RateLimiting;
 namespace Guichet.Web.Features.Requests;
 
 /// <summary>The personal space behind a secret link: every request sent with the address, newest first. An unknown or expired link is a 404.</summary>
-[EnableRateLimiting(RequestsFeature.TrackingPolicy)]
+[EnableRateLimiting("manage")]   // a GET with the secret link: counted like a manage look-up
 public sealed class SpaceRequestsModel(CitizenSpace space) : PageModel
 {
     public IReadOnlyList<CitizenSpace.Item>? Items { get; private set; }

@@ -18,6 +18,7 @@ public sealed partial class FastAgiServer(IServiceScopeFactory scopes, IOptions<
 {
     private const string EscapeDigits = "0123456789*#";
     private static readonly TimeSpan CallLimit = TimeSpan.FromMinutes(30);
+    private static readonly TimeSpan EnvironmentLimit = TimeSpan.FromSeconds(15);
     private readonly TaskCompletionSource<IPEndPoint?> bound = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>The address actually listened on (a test asks for port 0); null when the door is off or could not bind.</summary>
@@ -60,8 +61,14 @@ public sealed partial class FastAgiServer(IServiceScopeFactory scopes, IOptions<
         try
         {
             var stream = client.GetStream();
-            var channel = new AgiChannel(new StreamReader(stream, new UTF8Encoding(false)), new StreamWriter(stream, new UTF8Encoding(false)) { NewLine = "\n", AutoFlush = true });
-            var env = await channel.ReadEnvironmentAsync(ct);
+            var channel = new AgiChannel(new AgiLineReader(stream), new StreamWriter(stream, new UTF8Encoding(false)) { NewLine = "\n", AutoFlush = true });
+            // Asterisk sends its environment at once; a peer that connects and says nothing is dropped, not waited for.
+            Dictionary<string, string>? env;
+            using (var greeting = CancellationTokenSource.CreateLinkedTokenSource(ct))
+            {
+                greeting.CancelAfter(EnvironmentLimit);
+                env = await channel.ReadEnvironmentAsync(greeting.Token);
+            }
             if (env is null) return;
             var uniqueId = env.GetValueOrDefault("agi_uniqueid");
             callId = "agi-" + (string.IsNullOrWhiteSpace(uniqueId) ? Platform.Secrets.NewId() : uniqueId.Trim());
@@ -188,7 +195,7 @@ public sealed partial record AgiReply(int Code, int Result, string Digits, strin
 }
 
 /// <summary>One FastAGI connection: writes commands, reads replies, notices the unsolicited HANGUP line.</summary>
-internal sealed class AgiChannel(StreamReader reader, StreamWriter writer)
+internal sealed class AgiChannel(AgiLineReader reader, StreamWriter writer)
 {
     public bool HungUp { get; private set; }
     public string CallName { get; private set; } = "call";
@@ -227,5 +234,44 @@ internal sealed class AgiChannel(StreamReader reader, StreamWriter writer)
             if (reply.Code == 511) HungUp = true;
             return reply;
         }
+    }
+}
+
+/// <summary>
+/// Reads the AGI socket line by line with a bound on the line: a peer sending bytes without ever a newline would
+/// otherwise grow one string without end. Invalid UTF-8 becomes U+FFFD, as StreamReader did.
+/// </summary>
+internal sealed class AgiLineReader(Stream stream, int maxLine = 8 * 1024)
+{
+    private static readonly UTF8Encoding Utf8 = new(false, false);
+    private readonly byte[] buffer = new byte[4096];
+    private int start, end;
+    private readonly MemoryStream line = new();
+
+    public async Task<string?> ReadLineAsync(CancellationToken ct)
+    {
+        line.SetLength(0);
+        while (true)
+        {
+            if (start == end)
+            {
+                start = 0;
+                end = await stream.ReadAsync(buffer, ct);
+                if (end == 0) return line.Length > 0 ? Decode() : null;
+            }
+            var newline = Array.IndexOf(buffer, (byte)'\n', start, end - start);
+            var stop = newline < 0 ? end : newline;
+            line.Write(buffer, start, stop - start);
+            if (line.Length > maxLine) throw new IOException("FastAGI line too long.");
+            start = newline < 0 ? end : newline + 1;
+            if (newline >= 0) return Decode();
+        }
+    }
+
+    private string Decode()
+    {
+        var bytes = line.GetBuffer().AsSpan(0, (int)line.Length);
+        if (bytes.Length > 0 && bytes[^1] == (byte)'\r') bytes = bytes[..^1];
+        return Utf8.GetString(bytes);
     }
 }

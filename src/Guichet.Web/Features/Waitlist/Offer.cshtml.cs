@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Guichet.Web.Features.Waitlist;
 
 /// <summary>An offered slot behind the offer's secret link: take it (first come, first served) or leave the list.</summary>
-[EnableRateLimiting("booking")]
+[EnableRateLimiting(Guichet.Web.Platform.PlatformExtensions.TokenLinkPolicy)]
 public sealed class OfferModel(GuichetDb db, TakeOffer take, JoinWaitlist join, TimeProvider clock) : PageModel
 {
     [BindProperty(SupportsGet = true)] public string? Id { get; set; }

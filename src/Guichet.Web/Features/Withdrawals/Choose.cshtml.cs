@@ -13,7 +13,7 @@ namespace Guichet.Web.Features.Withdrawals;
 /// "Votre titre est disponible": the citizen's link opens the withdrawal slots from the day the title can be
 /// collected, then books one with the details of the deposit appointment prefilled.
 /// </summary>
-[EnableRateLimiting("booking")]
+[EnableRateLimiting(Guichet.Web.Platform.PlatformExtensions.TokenLinkPolicy)]
 public sealed class ChooseModel(GuichetDb db, RecordDeposit deposits) : PageModel
 {
     [BindProperty(SupportsGet = true)] public string? Id { get; set; }
