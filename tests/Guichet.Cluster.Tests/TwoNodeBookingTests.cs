@@ -4,27 +4,34 @@ using Guichet.Cluster.Tests.Support;
 namespace Guichet.Cluster.Tests;
 
 /// <summary>Two nodes on one fresh PostgreSQL database. The first migrates and seeds; the second starts on what it finds.</summary>
-public sealed class TwoNodes : IAsyncLifetime
+public class TwoNodes : IAsyncLifetime
 {
     public ClusterDatabase Database { get; private set; } = null!;
     public Node A { get; private set; } = null!;
     public Node B { get; private set; } = null!;
 
+    /// <summary>The settings both nodes run with; a fixture that needs more (providers, workers) adds them.</summary>
+    protected virtual Dictionary<string, string> Settings() => Node.BaseSettings(Database);
+
+    /// <summary>Whatever must listen before the nodes start (fake providers).</summary>
+    protected virtual Task BeforeNodesAsync() => Task.CompletedTask;
+
     public async Task InitializeAsync()
     {
         Database = await ClusterDatabase.PostgresAsync();
-        A = await Node.StartAsync("A", Node.BaseSettings(Database));
-        B = await Node.StartAsync("B", Node.BaseSettings(Database));
+        await BeforeNodesAsync();
+        A = await Node.StartAsync("A", Settings());
+        B = await Node.StartAsync("B", Settings());
     }
 
     /// <summary>Starts node B again on the same database (after a test killed it).</summary>
     public async Task RestartBAsync()
     {
         await B.DisposeAsync();
-        B = await Node.StartAsync("B", Node.BaseSettings(Database));
+        B = await Node.StartAsync("B", Settings());
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         // Whatever InitializeAsync got to before it failed.
         if (A is not null) await A.DisposeAsync();

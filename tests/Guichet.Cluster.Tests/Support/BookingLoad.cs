@@ -26,8 +26,8 @@ public static class BookingLoad
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     public const string Site = "saint-aubin-mairie";   // one station: a listed slot holds exactly one appointment
 
-    /// <summary>The first <paramref name="count"/> free CNI slots of the one-station site that do not overlap one another.</summary>
-    public static async Task<List<Slot>> DistinctSlotsAsync(HttpClient http, int count)
+    /// <summary>The first <paramref name="count"/> free CNI slots (for one person, with or without a pre-request number) of the one-station site that do not overlap one another.</summary>
+    public static async Task<List<Slot>> DistinctSlotsAsync(HttpClient http, int count, int preRequests = 0)
     {
         var from = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(2);
         var chosen = new List<Slot>();
@@ -35,7 +35,7 @@ public static class BookingLoad
         {
             var start = from.AddDays(7 * week);
             var answer = await http.GetFromJsonAsync<SlotList>(
-                $"/api/v1/slots?reason=CNI&persons=1&site={Site}&from={start:yyyy-MM-dd}&to={start.AddDays(6):yyyy-MM-dd}", Json);
+                $"/api/v1/slots?reason=CNI&persons=1&preRequests={preRequests}&site={Site}&from={start:yyyy-MM-dd}&to={start.AddDays(6):yyyy-MM-dd}", Json);
             foreach (var slot in answer!.Slots.OrderBy(s => s.Start))
                 if (chosen.Count < count && (chosen.Count == 0 || slot.Start >= chosen[^1].End)) chosen.Add(slot);
         }

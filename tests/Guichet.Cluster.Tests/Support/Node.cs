@@ -14,6 +14,7 @@ public sealed class Node : IAsyncDisposable
 {
     private readonly Process process;
     private readonly Queue<string> lastLines = new();
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> allLines = new();
 
     private Node(string name, Process process, Uri baseAddress)
     {
@@ -119,12 +120,16 @@ public sealed class Node : IAsyncDisposable
     private void Remember(string? line)
     {
         if (line is null) return;
+        if (allLines.Count < 200_000) allLines.Enqueue(line);
         lock (lastLines)
         {
             lastLines.Enqueue(line);
             while (lastLines.Count > 80) lastLines.Dequeue();
         }
     }
+
+    /// <summary>How many lines of the node's console output contain all these words (for figures, not for assertions).</summary>
+    public int CountOutput(params string[] words) => allLines.Count(l => words.All(w => l.Contains(w, StringComparison.Ordinal)));
 
     public string LastOutput()
     {
