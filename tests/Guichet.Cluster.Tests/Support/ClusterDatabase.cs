@@ -40,6 +40,15 @@ public sealed class ClusterDatabase : IAsyncDisposable
             await using var cmd = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
             await cmd.ExecuteNonQueryAsync();
         }
+        return Existing(name);
+    }
+
+    /// <summary>A database created by someone else (a restore), dropped at the end like the others.</summary>
+    public static Task<ClusterDatabase> PostgresExistingAsync(string name) => Task.FromResult(Existing(name));
+
+    private static ClusterDatabase Existing(string name)
+    {
+        var admin = AdminConnectionString();
         // Each node has its own pool of this size; the server allows 300 (scripts/pg-test.sh).
         var csb = new NpgsqlConnectionStringBuilder(admin) { Database = name, MaxPoolSize = 60 };
         return new ClusterDatabase("Postgres", csb.ConnectionString, null, name);
