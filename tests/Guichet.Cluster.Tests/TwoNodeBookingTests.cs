@@ -11,7 +11,15 @@ public class TwoNodes : IAsyncLifetime
     public Node B { get; private set; } = null!;
 
     /// <summary>The settings both nodes run with; a fixture that needs more (providers, workers) adds them.</summary>
-    protected virtual Dictionary<string, string> Settings() => Node.BaseSettings(Database);
+    protected virtual Dictionary<string, string> Settings()
+    {
+        var s = Node.BaseSettings(Database);
+        // The TwiML door, behind one public address as a load balancer would give it: the signature covers that URL.
+        s["Voice__Twilio__AuthToken"] = VoiceTwoNodeTests.Token;
+        s["Voice__Twilio__PublicBaseUrl"] = VoiceTwoNodeTests.PublicBase;
+        s["Voice__Transfers__mairie-lorval"] = "PJSIP/accueil";
+        return s;
+    }
 
     /// <summary>Whatever must listen before the nodes start (fake providers).</summary>
     protected virtual Task BeforeNodesAsync() => Task.CompletedTask;
@@ -40,7 +48,15 @@ public class TwoNodes : IAsyncLifetime
     }
 }
 
-public sealed class TwoNodeBookingTests(TwoNodes cluster) : IClassFixture<TwoNodes>
+/// <summary>One pair of nodes for the tests that leave both running (the crash test has its own).</summary>
+[CollectionDefinition(Name)]
+public sealed class SharedNodes : ICollectionFixture<TwoNodes>
+{
+    public const string Name = "two nodes";
+}
+
+[Collection(SharedNodes.Name)]
+public sealed class TwoNodeBookingTests(TwoNodes cluster)
 {
     [Fact]
     public async Task Two_thousand_attempts_on_a_hundred_slots_over_two_nodes_make_exactly_a_hundred_appointments_and_nineteen_hundred_conflicts()
