@@ -90,6 +90,11 @@ public sealed class Node : IAsyncDisposable
         foreach (var key in env.Keys.Where(k => k.StartsWith("ASPNETCORE_", StringComparison.Ordinal) || k.StartsWith("DOTNET_ENVIRONMENT", StringComparison.Ordinal)
                                                  || k.StartsWith("GUICHET_", StringComparison.Ordinal)).ToList())
             env.Remove(key);
+        // A home of its own, as on a server of its own: nothing the nodes share but the database (ASP.NET Core keeps
+        // its data-protection keys under $HOME unless told otherwise).
+        var home = Path.Combine(Path.GetTempPath(), $"guichet-node-{name}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(home);
+        env["HOME"] = home;
         foreach (var (key, value) in settings) env[key] = value;
 
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
