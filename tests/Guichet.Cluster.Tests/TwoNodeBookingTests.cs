@@ -78,7 +78,9 @@ public sealed class TwoNodeBookingTests(TwoNodes cluster)
         // Sent in a shuffled order (fixed seed), so that neither node is always first to a slot.
         var shuffled = plan.OrderBy(_ => 0).ToArray();
         new Random(2026).Shuffle(shuffled);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
         var log = await BookingLoad.RunAsync(shuffled, parallel: attempts);
+        var seconds = watch.Elapsed.TotalSeconds;
 
         var others = log.Where(x => x.Status is not (HttpStatusCode.Created or HttpStatusCode.Conflict)).ToList();
         Assert.True(others.Count == 0, $"{others.Count} attempts answered neither 201 nor 409, first: {others.FirstOrDefault()?.Status} {others.FirstOrDefault()?.Error}");
@@ -95,6 +97,8 @@ public sealed class TwoNodeBookingTests(TwoNodes cluster)
         var added = after.Where(r => before.All(p => p.Id != r.Id)).ToList();
         Assert.Equal(created.Select(x => x.Booked!.Id).Order(), added.Select(r => r.Id).Order());
         Assert.Equal(0, BookingLoad.Overlaps(after));
+        Console.WriteLine($"Two nodes: {attempts} attempts answered in {seconds:0.0} s ({attempts / seconds:0} answers/s): {created.Count} × 201 " +
+                          $"({created.Count(x => x.Node == "A")} on A, {created.Count(x => x.Node == "B")} on B), {attempts - slots} × 409");
     }
 
     [Fact]
