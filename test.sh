@@ -12,6 +12,8 @@
 #   domain        tests/Guichet.Domain.Tests
 #   web-sqlite    tests/Guichet.Web.Tests    GUICHET_TEST_DB=Sqlite
 #   web-postgres  tests/Guichet.Web.Tests    GUICHET_TEST_DB=Postgres  GUICHET_TEST_PG=<conn string>
+#   cluster       tests/Guichet.Cluster.Tests GUICHET_TEST_PG GUICHET_WEB_DLL (real app processes: two nodes on one
+#                 PostgreSQL, SIGKILL, SQLite kill, backup and restore; long variants: bench scenario `nodes`)
 #   browser       tests/Guichet.Browser.Tests CHROMIUM_PATH AXE_PATH GUICHET_WEB_DLL GUICHET_WEB_CONTENT_ROOT
 # Settings: PG_TEST_PORT (first port tried, default 55432); GUICHET_HANG_TIMEOUT (default 5m: a
 # test host silent that long, no test starting or ending, is killed and its suite fails).
@@ -232,6 +234,16 @@ if [[ $BUILD_OK == 1 ]]; then
     step_done "suite web-postgres"
   else
     not_run web-postgres "PostgreSQL did not start"
+  fi
+  if [[ $QUICK == 1 ]]; then
+    skipped cluster "--quick"
+  elif [[ $PG_OK != 1 ]]; then
+    not_run cluster "PostgreSQL did not start"
+  elif [[ ! -f "$WEB_DLL" ]]; then
+    not_run cluster "$WEB_DLL missing after the build"
+  else
+    run_suite cluster tests/Guichet.Cluster.Tests "GUICHET_TEST_PG=$GUICHET_TEST_PG" "GUICHET_WEB_DLL=$WEB_DLL"
+    step_done "suite cluster"
   fi
   if [[ $QUICK == 1 ]]; then
     skipped browser "--quick"

@@ -40,6 +40,9 @@ public static class BenchProgram
           requests  Open311 POSTs from 16 concurrent clients (--clients) for 20 s (--duration), against raw single-row
                     inserts with as many workers; then the agents' inbox /agent/demandes (default and filtered view)
                     over 1,000,000 requests, against GET /health/live on the same server
+          nodes     (PostgreSQL only) two app processes on one database, --clients (default 64) booking through both
+                    for --duration (default 20 s); node B killed with SIGKILL halfway, its clients moved to A: bookings/s
+                    with two nodes against one, and the client log checked against the database (no 201 lost)
           all       the first five, one after the other
 
         Options
@@ -95,6 +98,7 @@ public static class BenchProgram
                     "territory" => await TerritoryScenario.RunAsync(options.AppointmentsGiven ? options : options with { Appointments = 200_000 }, cts.Token),
                     "voice" => await VoiceScenario.RunAsync(options, cts.Token),
                     "requests" => await RequestsScenario.RunAsync(options, cts.Token),
+                    "nodes" => await NodesScenario.RunAsync(options, cts.Token),
                     _ => throw new InvalidOperationException(),
                 };
                 Console.WriteLine($"took      {watch.Elapsed.TotalSeconds:0} s for the {scenario} scenario (app start, data, measures and checks)");
@@ -143,7 +147,7 @@ public static class BenchProgram
             }
         }
         if (scenario is null) throw new ArgumentException("Name a scenario: slots, booking, ants, reminders, territory, voice, requests or all.");
-        if (scenario is not ("slots" or "booking" or "ants" or "reminders" or "territory" or "voice" or "requests" or "all")) throw new ArgumentException($"Unknown scenario '{scenario}'.");
+        if (scenario is not ("slots" or "booking" or "ants" or "reminders" or "territory" or "voice" or "requests" or "nodes" or "all")) throw new ArgumentException($"Unknown scenario '{scenario}'.");
         if (postgres is not null && string.IsNullOrWhiteSpace(postgres)) throw new ArgumentException("--postgres needs a connection string.");
         return new BenchOptions(scenario, postgres, appointments ?? 10_000, appointments is not null, requests, warmUp, clients, TimeSpan.FromSeconds(seconds ?? 20), seconds is not null, keep);
     }

@@ -20,6 +20,7 @@ if (SchemaScript.TryRun(args)) return;
 var builder = WebApplication.CreateBuilder(args);
 builder.AddPlatform();          // clock, auth, rate limits, errors, pages, OpenAPI
 builder.AddData();              // GuichetDb on SQLite or PostgreSQL, migrations, health
+builder.AddSharedKeyRing();     // data-protection keys in the database: cookies and forms hold across nodes
 builder.AddAppointments();
 builder.AddAgenda();           // outcomes at the counter, week view, day sheet, calendar feeds
 builder.AddClosures();         // closures of sites and stations, typed or imported from .ics
@@ -40,6 +41,7 @@ builder.AddVoice();             // voice server: dialogue per call, FastAGI and 
 
 var app = builder.Build();
 await app.InitialiseDatabaseAsync();
+app.EnsureKeyRing();
 app.UsePlatform();
 app.MapAppointments();
 app.MapAgenda();
