@@ -37,7 +37,7 @@ public abstract record SlotSearchResult
 /// </summary>
 public sealed class FindSlots(GuichetDb db, TimeProvider clock)
 {
-    private const int WindowDays = 14;
+    private const int WindowDays = 32;
 
     public async Task<SlotSearchResult> RunAsync(SlotQuery query, CancellationToken ct)
     {
@@ -70,8 +70,9 @@ public sealed class FindSlots(GuichetDb db, TimeProvider clock)
         // Stations, rules and closures of the whole period are read once; the bookings window by window.
         var setting = await LoadSettingAsync(siteIds, query.From, query.To, ct);
         // Earliest first, window by window: a search stops reading bookings as soon as it has enough slots. Windows
-        // start at one day and double up to 14: "the first 20 slots of the territory" reads one day of bookings of
-        // every station, "the earliest 500 at one site" a couple of weeks of that site's.
+        // start at one day and double up to 32: "the first 20 slots of the territory" reads one day of bookings of
+        // every station, "the earliest 500 at one site" a few weeks of that site's, and the 90 days of a site take
+        // seven windows (each one round trip to the database), never reading more than twice what was needed.
         var windowDays = 1;
         for (var windowStart = query.From; windowStart <= query.To && found.Count < query.Limit; windowStart = windowStart.AddDays(windowDays), windowDays = Math.Min(windowDays * 2, WindowDays))
         {
