@@ -149,6 +149,7 @@ public sealed class GuichetDb(DbContextOptions<GuichetDb> options) : DbContext(o
         Features.Waitlist.WaitlistJob.Map(b);
         Features.Withdrawals.ApplicationDeposit.Map(b);
         Features.Voice.VoiceData.Map(b);
+        Features.Quality.QualityIndexes.Map(b);
 
         // snake_case columns: plain SQL in migrations and psql stays readable without quotes.
         foreach (var entity in b.Model.GetEntityTypes())
