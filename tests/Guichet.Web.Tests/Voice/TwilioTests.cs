@@ -118,6 +118,41 @@ public sealed class TwilioTests(VoiceApp app) : IClassFixture<VoiceApp>
     }
 
     [Fact]
+    public async Task A_call_counts_for_the_unit_whose_number_was_dialled_else_the_unit_that_takes_voice_messages()
+    {
+        app.At(7);
+        // The roads office's own line, written as a caller's phone shows it: the organisation is found through it.
+        var (status, _) = await PostAsync("/voice/twilio/incoming", Call("CA700", new() { ["To"] = "+33243981220" }));
+        Assert.Equal(HttpStatusCode.OK, status);
+        // The organisation's general line: the unit whose category receives voice messages (civil status in the demo).
+        await PostAsync("/voice/twilio/incoming?organisation=mairie-lorval", Call("CA701"));
+        var units = await app.WithDbAsync(db => db.Set<VoiceCall>().AsNoTracking().Where(c => c.Id == "twilio-CA700" || c.Id == "twilio-CA701")
+            .OrderBy(c => c.Id).Select(c => new { c.OrganisationId, c.UnitId }).ToListAsync());
+        Assert.Equal([new { OrganisationId = "mairie-lorval", UnitId = (string?)"lorval-voirie" }, new { OrganisationId = "mairie-lorval", UnitId = (string?)"lorval-etat-civil" }], units);
+    }
+
+    [Fact]
+    public async Task A_message_left_from_a_unit_s_line_counts_for_the_unit_the_request_went_to()
+    {
+        app.At(7);
+        var (_, twiml) = await PostAsync("/voice/twilio/incoming", Call("CA702", new() { ["To"] = "+33243981220" }));
+        for (var i = 0; i < 3; i++) twiml = (await PostAsync(twiml!.Element("Gather")!.Attribute("action")!.Value, Call("CA702", new() { ["To"] = "+33243981220" }))).TwiML;
+        await PostAsync(twiml!.Element("Record")!.Attribute("action")!.Value, Call("CA702", new()
+        {
+            ["To"] = "+33243981220", ["RecordingUrl"] = "https://api.twilio.com/2010-04-01/Accounts/AC0000/Recordings/RE2", ["RecordingDuration"] = "7", ["RecordingSid"] = "RE2",
+        }));
+        var (unit, requestUnit) = await app.WithDbAsync(async db =>
+        {
+            var call = await db.Set<VoiceCall>().AsNoTracking().SingleAsync(c => c.Id == "twilio-CA702");
+            var message = await db.Set<VoiceMessage>().AsNoTracking().SingleAsync(m => m.CallId == "twilio-CA702");
+            var request = await db.CitizenRequests.AsNoTracking().SingleAsync(r => r.Id == message.CitizenRequestId);
+            return (call.UnitId, request.UnitId);
+        });
+        Assert.Equal("lorval-etat-civil", requestUnit);
+        Assert.Equal(requestUnit, unit);
+    }
+
+    [Fact]
     public async Task The_status_callback_at_the_end_of_the_call_releases_a_held_slot()
     {
         app.At(7);

@@ -26,6 +26,8 @@ public sealed class VoiceCallsModel(GuichetDb db, CurrentAgent current, TimeProv
     public CallRates Rates { get; private set; } = new(0, 0, 0, 0);
     public int? AverageSeconds { get; private set; }
     public int MessagesWaiting { get; private set; }
+    /// <summary>Rates per unit the calls counted for, by unit name; calls of no unit last.</summary>
+    public IReadOnlyList<(string Unit, CallRates Rates)> ByUnit { get; private set; } = [];
     public List<FieldError> Errors { get; } = [];
     public string? Invalid(string field) => Errors.Any(e => e.Field == field) ? "true" : null;
 
@@ -56,6 +58,13 @@ public sealed class VoiceCallsModel(GuichetDb db, CurrentAgent current, TimeProv
         var counts = await calls.GroupBy(c => c.Outcome).Select(g => new { Outcome = g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Outcome, g => g.Count, ct);
         Rows = Outcomes.Select(o => (o, counts.GetValueOrDefault(o))).ToList();
         Rates = CallRates.From(counts);
+        var byUnit = await calls.GroupBy(c => new { c.UnitId, c.Outcome }).Select(g => new { g.Key.UnitId, g.Key.Outcome, Count = g.Count() }).ToListAsync(ct);
+        var unitNames = await db.Set<Requests.Unit>().Where(u => u.OrganisationId == agent.OrganisationId).ToDictionaryAsync(u => u.Id, u => u.Name, ct);
+        ByUnit = byUnit.GroupBy(r => r.UnitId)
+            .Select(g => (Unit: g.Key is { } id ? unitNames.GetValueOrDefault(id, "Service supprimé") : "Sans service",
+                Rates: CallRates.From(g.ToDictionary(r => r.Outcome, r => r.Count)), NoUnit: g.Key is null))
+            .OrderBy(r => r.NoUnit).ThenBy(r => r.Unit, StringComparer.Create(CultureInfo.GetCultureInfo("fr-FR"), true))
+            .Select(r => (r.Unit, r.Rates)).ToList();
         var average = await calls.Where(c => c.DurationSeconds != null).Select(c => (double?)c.DurationSeconds).AverageAsync(ct);
         AverageSeconds = average is null ? null : (int)Math.Round(average.Value);
         MessagesWaiting = await db.Set<VoiceMessage>().CountAsync(m => m.OrganisationId == agent.OrganisationId && m.CitizenRequestId == null, ct);

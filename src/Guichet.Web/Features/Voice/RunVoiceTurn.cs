@@ -44,7 +44,7 @@ public sealed class RunVoiceTurn(GuichetDb db, FindSlots finder, BookAppointment
         var call = new VoiceCall
         {
             Id = callId, OrganisationId = organisation.Id, Door = door, State = "{}", Path = "",
-            StartedUtc = now, UpdatedUtc = now,
+            StartedUtc = now, UpdatedUtc = now, UnitId = await CallUnitAsync(organisation.Id, called, ct),
         };
         db.Add(call);
         log.LogInformation("Voice call {CallId} started on door {Door} for organisation {OrganisationId}", callId, door, organisation.Id);
@@ -107,7 +107,29 @@ public sealed class RunVoiceTurn(GuichetDb db, FindSlots finder, BookAppointment
         if (FrenchPhone.Parse(called) is not { } number) return null;
         // Published numbers are typed by administrators in any format: compare them parsed.
         var withPhone = await db.Organisations.AsNoTracking().Where(o => o.Phone != null).ToListAsync(ct);
-        return withPhone.FirstOrDefault(o => FrenchPhone.Parse(o.Phone)?.E164 == number.E164);
+        if (withPhone.FirstOrDefault(o => FrenchPhone.Parse(o.Phone)?.E164 == number.E164) is { } organisation) return organisation;
+        // A service's own line (the civil-status office's number) also reaches its organisation's voice server.
+        var units = await db.Set<Requests.Unit>().AsNoTracking().Where(u => u.Active).Select(u => new { u.OrganisationId, u.Phone }).ToListAsync(ct);
+        var unit = units.FirstOrDefault(u => FrenchPhone.Parse(u.Phone)?.E164 == number.E164);
+        return unit is null ? null : await db.Organisations.AsNoTracking().FirstOrDefaultAsync(o => o.Id == unit.OrganisationId, ct);
+    }
+
+    /// <summary>
+    /// The unit a call counts for: the active unit whose published number was dialled, else the unit of the category
+    /// that receives the organisation's voice messages (the service that answers the phone), else none.
+    /// </summary>
+    private async Task<string?> CallUnitAsync(string organisationId, string? called, CancellationToken ct)
+    {
+        if (FrenchPhone.Parse(called) is { } number)
+        {
+            var units = await db.Set<Requests.Unit>().AsNoTracking().Where(u => u.OrganisationId == organisationId && u.Active)
+                .OrderBy(u => u.Id).Select(u => new { u.Id, u.Phone }).ToListAsync(ct);
+            if (units.FirstOrDefault(u => FrenchPhone.Parse(u.Phone)?.E164 == number.E164) is { } dialled) return dialled.Id;
+        }
+        return await (from s in db.Set<Requests.RequestIntakeSettings>()
+                      join c in db.Set<Requests.Category>() on s.VoiceCategoryId equals c.Id
+                      where s.OrganisationId == organisationId
+                      select c.UnitId).FirstOrDefaultAsync(ct);
     }
 
     private static string? Clean(string? number) =>
@@ -319,7 +341,9 @@ public sealed class RunVoiceTurn(GuichetDb db, FindSlots finder, BookAppointment
                 db.Add(message);
                 log.LogInformation("Voice call {CallId} left message {MessageId} ({Seconds} s)", call.Id, message.Id, m.Seconds);
                 // Filed as a citizen request at once (saved with the message); without a voice category it stays a message.
-                await requests.RunAsync(message, ct);
+                // The call then counts for the unit the request went to (a category may route by sector).
+                if (await requests.RunAsync(message, ct) is { } requestId)
+                    call.UnitId = await db.CitizenRequests.Where(r => r.Id == requestId).Select(r => r.UnitId).FirstAsync(ct);
                 break;
         }
     }

@@ -25,6 +25,12 @@ public sealed class VoiceCall
     public int? DurationSeconds { get; set; }
     /// <summary>The appointment booked during the call, if any.</summary>
     public string? AppointmentId { get; set; }
+    /// <summary>
+    /// The unit the call is counted for: the one whose published number was dialled, else the unit that receives the
+    /// organisation's voice messages; replaced by the unit of the request when the caller leaves a message. Null when
+    /// the organisation has no unit. Not a foreign key: units are switched off, never deleted, and a call's figures outlive them.
+    /// </summary>
+    public string? UnitId { get; set; }
 }
 
 /// <summary>
@@ -72,6 +78,7 @@ public static class VoiceData
             e.Property(x => x.State).HasMaxLength(16000);
             e.Property(x => x.Path).HasMaxLength(2000);
             e.Property(x => x.Outcome).HasConversion<string>().HasMaxLength(16);
+            e.Property(x => x.UnitId).HasMaxLength(64);
             e.HasIndex(x => new { x.OrganisationId, x.StartedUtc });
             e.HasOne<Organisation>().WithMany().HasForeignKey(x => x.OrganisationId).OnDelete(DeleteBehavior.Restrict);
         });
