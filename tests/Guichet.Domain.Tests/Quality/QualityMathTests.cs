@@ -41,7 +41,7 @@ public class QualityMathTests
     [Fact]
     public void The_mean_of_a_histogram_weights_each_value_by_its_count()
     {
-        Assert.Equal(2.9, QualityMath.Mean([(1, 3), (2, 2), (3, 2), (4, 1), (5, 1), (9, 1)]));
+        Assert.Equal(3.1, QualityMath.Mean([(1, 3), (2, 2), (3, 2), (4, 1), (5, 1), (9, 1)]));
         Assert.Null(QualityMath.Mean([]));
         Assert.Null(QualityMath.Mean([(4, 0)]));
     }

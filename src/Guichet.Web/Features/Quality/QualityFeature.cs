@@ -16,6 +16,8 @@ public static class QualityFeature
     public static WebApplicationBuilder AddQuality(this WebApplicationBuilder builder)
     {
         builder.Services.AddScoped<QualityIndicators>();
+        // The demo's past activity, once the demo territory is seeded (Development only, like the demo itself).
+        if (builder.Environment.IsDevelopment()) builder.Services.AddHostedService<QualityDemo>();
         return builder;
     }
 
@@ -75,7 +77,7 @@ public static class QualityFeature
 
 public sealed record IndicatorsDto(
     string Organisation, string OrganisationName, DateOnly From, DateOnly To, string? Site, DateOnly Today,
-    RequestsDto Requests, IReadOnlyList<CallsDto> Calls, AppointmentsDto Appointments)
+    RequestsDto Requests, CallsDto Calls, IReadOnlyList<CallsDto> CallsByUnit, AppointmentsDto Appointments)
 {
     public static IndicatorsDto Of(QualityReport r) => new(
         r.Filter.OrganisationId, r.OrganisationName, r.Filter.From, r.Filter.To, r.Filter.SiteId, r.Today,
@@ -85,7 +87,7 @@ public sealed record IndicatorsDto(
             new DurationDto(r.Requests.FirstResponse.Count, r.Requests.FirstResponse.Mean, r.Requests.FirstResponse.P90),
             r.Requests.Open, r.Requests.Overdue,
             r.Requests.Backlog.Select(b => new BacklogDto(b.UnitId, b.UnitName, b.Open, b.Overdue)).ToList()),
-        r.Calls.Select(c => new CallsDto(c.Label, c.Received, c.Answered, c.Abandoned, c.Transferred, c.Messages, c.Unfinished, c.AnsweredPercent, QualityTargets.AnsweredCallsMinPercent, c.MeetsTarget)).ToList(),
+        CallsDto.Of(r.CallsTotal), r.Calls.Select(CallsDto.Of).ToList(),
         new AppointmentsDto(
             r.Appointments.SlotDelays.Select(s => new SlotDelayDto(s.SiteId, s.SiteName, s.ReasonCode, s.FirstFree, s.DelayDays)).ToList(),
             r.Appointments.Bookings.ToDictionary(b => b.Channel.ToString().ToLowerInvariant(), b => b.Count),
@@ -100,8 +102,12 @@ public sealed record DeadlineDto(string UnitId, string Unit, string Channel, lon
 public sealed record BacklogDto(string UnitId, string Unit, long Open, long Overdue);
 public sealed record RequestsDto(long InTime, long Counted, double? InTimePercent, IReadOnlyList<DeadlineDto> ByUnitAndChannel,
     DurationDto TimeToAnswer, DurationDto FirstResponse, long Open, long Overdue, IReadOnlyList<BacklogDto> BacklogByUnit);
-public sealed record CallsDto(string Unit, long Received, long Answered, long Abandoned, long Transferred, long MessagesLeft, long Unfinished,
-    double? AnsweredPercent, int TargetPercent, bool? MeetsTarget);
+public sealed record CallsDto(string? UnitId, string Unit, long Received, long Answered, long Abandoned, long Transferred, long MessagesLeft, long Unfinished,
+    double? AnsweredPercent, int TargetPercent, bool? MeetsTarget)
+{
+    public static CallsDto Of(CallRow c) => new(c.UnitId, c.Label, c.Received, c.Answered, c.Abandoned, c.Transferred, c.Messages, c.Unfinished,
+        c.AnsweredPercent, QualityTargets.AnsweredCallsMinPercent, c.MeetsTarget);
+}
 public sealed record SlotDelayDto(string SiteId, string Site, string Reason, DateOnly? FirstFreeDay, int? DelayDays);
 public sealed record SiteOutcomeDto(string SiteId, string Site, long Booked, long Honoured, long NoShow, long Excused, long Cancelled, double? NoShowPercent, double? CancelledPercent);
 public sealed record AppointmentsDto(IReadOnlyList<SlotDelayDto> FirstFreeSlot, IReadOnlyDictionary<string, long> BookingsByChannel,

@@ -39,8 +39,8 @@ public sealed record RequestFigures(
     public long Overdue => Backlog.Sum(b => b.Overdue);
 }
 
-/// <summary>Calls of one unit (or of the whole organisation while calls carry no unit).</summary>
-public sealed record CallRow(string Label, long Received, long Answered, long Abandoned, long Transferred, long Messages, long Unfinished)
+/// <summary>Calls counted for one unit (VoiceCall.UnitId; "Sans service" for calls counted for none).</summary>
+public sealed record CallRow(string? UnitId, string Label, long Received, long Answered, long Abandoned, long Transferred, long Messages, long Unfinished)
 {
     /// <summary>Answered among the calls that ended (CallRates' rule), in percent.</summary>
     public double? AnsweredPercent => QualityMath.Percent(Answered, Answered + Abandoned);
@@ -66,7 +66,12 @@ public sealed record AppointmentFigures(
 
 public sealed record QualityReport(
     IndicatorFilter Filter, string OrganisationName, DateOnly Today,
-    RequestFigures Requests, IReadOnlyList<CallRow> Calls, AppointmentFigures Appointments);
+    RequestFigures Requests, IReadOnlyList<CallRow> Calls, AppointmentFigures Appointments)
+{
+    /// <summary>All the organisation's calls (or the filtered unit's) as one row.</summary>
+    public CallRow CallsTotal => new(Filter.UnitId, "Total", Calls.Sum(c => c.Received), Calls.Sum(c => c.Answered), Calls.Sum(c => c.Abandoned),
+        Calls.Sum(c => c.Transferred), Calls.Sum(c => c.Messages), Calls.Sum(c => c.Unfinished));
+}
 
 /// <summary>
 /// Every indicator of an organisation over a period, computed by the database (grouped counts and histograms over
@@ -88,8 +93,10 @@ public sealed class QualityIndicators(GuichetDb db, FindSlots slots, TimeProvide
         var fromUtc = LocalMidnightUtc(f.From, zone);
         var toUtc = LocalMidnightUtc(f.To.AddDays(1), zone);
 
-        var requests = await RequestsAsync(f, today, ct);
-        var calls = await CallsAsync(f, organisation.Name, fromUtc, toUtc, ct);
+        var units = await db.Set<Unit>().AsNoTracking().Where(u => u.OrganisationId == f.OrganisationId)
+            .ToDictionaryAsync(u => u.Id, u => u.Name, ct);
+        var requests = await RequestsAsync(f, units, today, ct);
+        var calls = await CallsAsync(f, units, fromUtc, toUtc, ct);
         var appointments = await AppointmentsAsync(f, today, fromUtc, toUtc, withSlotDelays, ct);
         return new QualityReport(f, organisation.Name, today, requests, calls, appointments);
     }
@@ -105,10 +112,8 @@ public sealed class QualityIndicators(GuichetDb db, FindSlots slots, TimeProvide
         return f.UnitId is null ? q : q.Where(r => r.UnitId == f.UnitId);
     }
 
-    private async Task<RequestFigures> RequestsAsync(IndicatorFilter f, DateOnly today, CancellationToken ct)
+    private async Task<RequestFigures> RequestsAsync(IndicatorFilter f, IReadOnlyDictionary<string, string> units, DateOnly today, CancellationToken ct)
     {
-        var units = await db.Set<Unit>().AsNoTracking().Where(u => u.OrganisationId == f.OrganisationId)
-            .ToDictionaryAsync(u => u.Id, u => u.Name, ct);
         string UnitName(string id) => units.TryGetValue(id, out var n) ? n : id;
 
         var answered = await OrganisationRequests(f)
@@ -156,19 +161,23 @@ public sealed class QualityIndicators(GuichetDb db, FindSlots slots, TimeProvide
             backlog.Select(b => new BacklogRow(b.UnitId, UnitName(b.UnitId), b.Open, b.Overdue)).OrderBy(b => b.UnitName).ToList());
     }
 
-    private async Task<IReadOnlyList<CallRow>> CallsAsync(IndicatorFilter f, string organisationName, DateTime fromUtc, DateTime toUtc, CancellationToken ct)
+    private async Task<IReadOnlyList<CallRow>> CallsAsync(IndicatorFilter f, IReadOnlyDictionary<string, string> units, DateTime fromUtc, DateTime toUtc, CancellationToken ct)
     {
-        // Calls carry no unit yet: one row for the organisation (per unit once voice_calls has its UnitId).
-        var byOutcome = await db.Set<VoiceCall>().AsNoTracking()
-            .Where(c => c.OrganisationId == f.OrganisationId && c.StartedUtc >= fromUtc && c.StartedUtc < toUtc)
-            .GroupBy(c => c.Outcome).Select(g => new { g.Key, Count = g.LongCount() })
-            .ToDictionaryAsync(x => x.Key, x => x.Count, ct);
-        long Count(VoiceOutcome o) => byOutcome.TryGetValue(o, out var n) ? n : 0;
-        var received = byOutcome.Values.Sum();
-        var abandoned = Count(VoiceOutcome.Abandoned);
-        var unfinished = Count(VoiceOutcome.None);
-        return [new CallRow(organisationName, received, received - abandoned - unfinished, abandoned,
-            Count(VoiceOutcome.Transferred), Count(VoiceOutcome.Message), unfinished)];
+        var calls = db.Set<VoiceCall>().AsNoTracking()
+            .Where(c => c.OrganisationId == f.OrganisationId && c.StartedUtc >= fromUtc && c.StartedUtc < toUtc);
+        if (f.UnitId is not null) calls = calls.Where(c => c.UnitId == f.UnitId);
+        var groups = await calls.GroupBy(c => new { c.UnitId, c.Outcome }).Select(g => new { g.Key.UnitId, g.Key.Outcome, Count = g.LongCount() }).ToListAsync(ct);
+        // One row per unit the calls were counted for (CallRates' rule: answered and abandoned among the calls that ended).
+        return groups.GroupBy(g => g.UnitId).Select(u =>
+            {
+                long Count(VoiceOutcome o) => u.Where(x => x.Outcome == o).Sum(x => x.Count);
+                var received = u.Sum(x => x.Count);
+                var abandoned = Count(VoiceOutcome.Abandoned);
+                var unfinished = Count(VoiceOutcome.None);
+                var label = u.Key is null ? "Sans service" : units.TryGetValue(u.Key, out var n) ? n : u.Key;
+                return new CallRow(u.Key, label, received, received - abandoned - unfinished, abandoned, Count(VoiceOutcome.Transferred), Count(VoiceOutcome.Message), unfinished);
+            })
+            .OrderBy(r => r.UnitId is null).ThenBy(r => r.Label).ToList();
     }
 
     private async Task<AppointmentFigures> AppointmentsAsync(IndicatorFilter f, DateOnly today, DateTime fromUtc, DateTime toUtc, bool withSlotDelays, CancellationToken ct)

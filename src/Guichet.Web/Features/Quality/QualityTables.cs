@@ -57,7 +57,7 @@ public static class QualityTables
                 req.Backlog.Select(b => Row(b.UnitName, Number(b.Open), Number(b.Overdue))).Append(Row("Total", Number(req.Open), Number(req.Overdue))).ToList()),
             new("appels", "Appels au serveur vocal", $"Taux de réponse sur les appels terminés ; objectif national : au moins {QualityTargets.AnsweredCallsMinPercent} % (moins de 10 % d'appels perdus)",
                 ["Service", "Reçus", "Répondus", "Abandonnés", "Transférés", "Messages laissés", "En cours ou fin inconnue", "Taux de réponse (%)", "Objectif atteint"],
-                r.Calls.Select(c => Row(c.Label, Number(c.Received), Number(c.Answered), Number(c.Abandoned), Number(c.Transferred), Number(c.Messages), Number(c.Unfinished),
+                r.Calls.Append(r.CallsTotal).Select(c => Row(c.Label, Number(c.Received), Number(c.Answered), Number(c.Abandoned), Number(c.Transferred), Number(c.Messages), Number(c.Unfinished),
                     Percent(c.AnsweredPercent), c.MeetsTarget is { } m ? (m ? "oui" : "non") : "—")).ToList(),
                 new BarChart("Taux de réponse au téléphone", $"Pourcentage d'appels répondus, sur 100 %, avec l'objectif de {QualityTargets.AnsweredCallsMinPercent} %.", 100,
                     r.Calls.Select(c => new ChartBar(c.Label, c.AnsweredPercent ?? 0, $"{Percent(c.AnsweredPercent)} %")).ToList(),
