@@ -71,7 +71,8 @@ public sealed class DashboardModel(GuichetDb db, CurrentAgent current, QualityIn
         Report = await indicators.ComputeAsync(new IndicatorFilter(agent.OrganisationId, from, to, site, unit), ct);
         Tables = Report is null ? [] : QualityTables.Build(Report);
         ComputeMs = watch.Elapsed.TotalMilliseconds;
-        Response.Headers["Server-Timing"] = $"quality;dur={ComputeMs.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)}";
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        Response.Headers["Server-Timing"] = $"quality;dur={ComputeMs.ToString("0.0", inv)}, slots;dur={indicators.SlotDelayMs.ToString("0.0", inv)}";
         return null;
     }
 

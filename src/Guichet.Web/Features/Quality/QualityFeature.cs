@@ -15,6 +15,11 @@ public static class QualityFeature
 
     public static WebApplicationBuilder AddQuality(this WebApplicationBuilder builder)
     {
+        var options = builder.Configuration.GetSection("Quality").Get<QualityOptions>() ?? new QualityOptions();
+        if (options.SlotDelayCacheSeconds is < 0 or > 3600)
+            throw new InvalidOperationException("Quality:SlotDelayCacheSeconds va de 0 à 3600.");
+        builder.Services.AddSingleton(options);
+        builder.Services.AddMemoryCache();
         builder.Services.AddScoped<QualityIndicators>();
         // The demo's past activity, once the demo territory is seeded (Development only, like the demo itself).
         if (builder.Environment.IsDevelopment()) builder.Services.AddHostedService<QualityDemo>();

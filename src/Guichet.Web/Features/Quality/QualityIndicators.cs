@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Caching.Memory;
 using Guichet.Domain.Quality;
 using Guichet.Domain.Requests;
 using Guichet.Domain.Scheduling;
@@ -10,6 +11,13 @@ using Guichet.Web.Features.Withdrawals;
 using Microsoft.EntityFrameworkCore;
 
 namespace Guichet.Web.Features.Quality;
+
+/// <summary>Settings of the indicators (section Quality).</summary>
+public sealed class QualityOptions
+{
+    /// <summary>How long today's slot delays are reused before they are searched again; 0 searches every time.</summary>
+    public int SlotDelayCacheSeconds { get; set; } = 60;
+}
 
 /// <summary>What the figures are computed for. The site narrows appointments and slot delays; the unit narrows requests.</summary>
 public sealed record IndicatorFilter(string OrganisationId, DateOnly From, DateOnly To, string? SiteId = null, string? UnitId = null);
@@ -81,7 +89,7 @@ public sealed record QualityReport(
 /// period of its due date (QualityMath.Classify); appointments count in the period of their start (outcomes) or of
 /// their booking (channels, urgent reserve); calls in the period they started; backlog and slot delays are today's.
 /// </summary>
-public sealed class QualityIndicators(GuichetDb db, FindSlots slots, TimeProvider clock)
+public sealed class QualityIndicators(GuichetDb db, FindSlots slots, TimeProvider clock, IMemoryCache cache, QualityOptions options)
 {
     public async Task<QualityReport?> ComputeAsync(IndicatorFilter f, CancellationToken ct, bool withSlotDelays = true)
     {
@@ -217,8 +225,32 @@ public sealed class QualityIndicators(GuichetDb db, FindSlots slots, TimeProvide
         return new AppointmentFigures(delays, bookings, outcomeRows, urgent, Durations.From(withdrawalDays));
     }
 
-    /// <summary>Today's delay to the first free slot (one person, the public's view: urgent reserve withheld) per site and reason.</summary>
+    /// <summary>
+    /// Today's delay to the first free slot (one person, the public's view: urgent reserve withheld) per site and reason.
+    /// One slot search per site and reason is most of the dashboard's time, and the public page is open to anyone: the
+    /// answer is kept <see cref="QualityOptions.SlotDelayCacheSeconds"/> per organisation and sites (0 turns that off).
+    /// </summary>
     public async Task<IReadOnlyList<SlotDelayRow>> SlotDelaysAsync(string organisationId, IReadOnlyList<Site> sites, DateOnly today, CancellationToken ct)
+    {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        try { return await CachedSlotDelaysAsync(organisationId, sites, today, ct); }
+        finally { SlotDelayMs = watch.Elapsed.TotalMilliseconds; }
+    }
+
+    /// <summary>Time the last slot-delay look-up took (the dashboard's Server-Timing shows it beside the whole).</summary>
+    public double SlotDelayMs { get; private set; }
+
+    private async Task<IReadOnlyList<SlotDelayRow>> CachedSlotDelaysAsync(string organisationId, IReadOnlyList<Site> sites, DateOnly today, CancellationToken ct)
+    {
+        if (options.SlotDelayCacheSeconds <= 0) return await SearchSlotDelaysAsync(organisationId, sites, today, ct);
+        var key = $"quality-slot-delays|{organisationId}|{today:yyyy-MM-dd}|{string.Join(',', sites.Select(s => s.Id))}";
+        if (cache.TryGetValue(key, out IReadOnlyList<SlotDelayRow>? cached) && cached is not null) return cached;
+        var rows = await SearchSlotDelaysAsync(organisationId, sites, today, ct);
+        cache.Set(key, rows, TimeSpan.FromSeconds(options.SlotDelayCacheSeconds));
+        return rows;
+    }
+
+    private async Task<IReadOnlyList<SlotDelayRow>> SearchSlotDelaysAsync(string organisationId, IReadOnlyList<Site> sites, DateOnly today, CancellationToken ct)
     {
         var reasons = await db.Reasons.AsNoTracking().Where(r => r.OrganisationId == organisationId).OrderBy(r => r.SortOrder).ThenBy(r => r.Code).ToListAsync(ct);
         // FindSlots counts "today" in UTC; searching from that day keeps its range check satisfied.
