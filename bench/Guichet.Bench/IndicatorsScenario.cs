@@ -52,12 +52,16 @@ public static class IndicatorsScenario
             var page = new Latencies();
             var server = new Latencies();
             var slots = new Latencies();
+            Latencies[] parts = [new(), new(), new()];
             var live = new Latencies();
             var body = "";
             var budget = Stopwatch.StartNew();
             for (var i = 0; i < options.Requests && (i < 20 || budget.Elapsed < TimeSpan.FromSeconds(90)); i++)
             {
-                var (ms, bytes, dur, slotMs) = await TimedGetAsync(supervisor, path, ct);
+                var (ms, bytes, dur, slotMs, requestsMs, callsMs, appointmentsMs) = await TimedGetAsync(supervisor, path, ct);
+                if (requestsMs is { } rq) parts[0].Add(rq);
+                if (callsMs is { } cl) parts[1].Add(cl);
+                if (appointmentsMs is { } ap) parts[2].Add(ap);
                 page.Add(ms);
                 if (dur is { } d) server.Add(d);
                 if (slotMs is { } s) slots.Add(s);
@@ -73,6 +77,8 @@ public static class IndicatorsScenario
             t.Print();
             Console.WriteLine($"  server-side (Server-Timing quality: every figure computed): p50 {Table.F(server.Percentile(50))} ms, p95 {Table.F(server.Percentile(95))} ms, p99 {Table.F(server.Percentile(99))} ms");
             Console.WriteLine($"  of which today's slot delays (one slot search per site and reason, cache off): p50 {Table.F(slots.Percentile(50))} ms, p95 {Table.F(slots.Percentile(95))} ms");
+            Console.WriteLine($"  by part, p50 / p95: requests {Table.F(parts[0].Percentile(50))} / {Table.F(parts[0].Percentile(95))} ms, calls {Table.F(parts[1].Percentile(50))} / {Table.F(parts[1].Percentile(95))} ms, " +
+                              $"appointments (slot delays included) {Table.F(parts[2].Percentile(50))} / {Table.F(parts[2].Percentile(95))} ms");
             Console.WriteLine($"target    p95 ≤ {TargetP95:0} ms (wall-clock): {Table.F(page.Percentile(95))} ms — {(page.Percentile(95) <= TargetP95 ? "met" : "MISSED")}");
             // The figures are there: the dashboard's tables hold the period's requests and calls.
             var full = body.Contains("t-demandes-delais", StringComparison.Ordinal) && body.Contains("t-appels", StringComparison.Ordinal) && !body.Contains("Aucune donnée sur la période", StringComparison.Ordinal);
@@ -84,7 +90,7 @@ public static class IndicatorsScenario
     }
 
     /// <summary>Wall-clock milliseconds, the body, and the app's Server-Timing durations "quality" (the whole) and "slots".</summary>
-    private static async Task<(double Ms, byte[] Body, double? Quality, double? Slots)> TimedGetAsync(HttpClient client, string path, CancellationToken ct)
+    private static async Task<(double Ms, byte[] Body, double? Quality, double? Slots, double? Requests, double? Calls, double? Appointments)> TimedGetAsync(HttpClient client, string path, CancellationToken ct)
     {
         var watch = Stopwatch.StartNew();
         using var response = await client.GetAsync(path, ct);
@@ -104,7 +110,7 @@ public static class IndicatorsScenario
             }
             return null;
         }
-        return (ms, body, Dur("quality"), Dur("slots"));
+        return (ms, body, Dur("quality"), Dur("slots"), Dur("requests"), Dur("calls"), Dur("appointments"));
     }
 
     /// <summary>One prepared INSERT with named parameters, run once per row inside the caller's transaction.</summary>

@@ -72,7 +72,8 @@ public sealed class DashboardModel(GuichetDb db, CurrentAgent current, QualityIn
         Tables = Report is null ? [] : QualityTables.Build(Report);
         ComputeMs = watch.Elapsed.TotalMilliseconds;
         var inv = System.Globalization.CultureInfo.InvariantCulture;
-        Response.Headers["Server-Timing"] = $"quality;dur={ComputeMs.ToString("0.0", inv)}, slots;dur={indicators.SlotDelayMs.ToString("0.0", inv)}";
+        Response.Headers["Server-Timing"] = $"quality;dur={ComputeMs.ToString("0.0", inv)}, slots;dur={indicators.SlotDelayMs.ToString("0.0", inv)}"
+            + string.Concat(indicators.Timings.Select(t => $", {t.Key};dur={t.Value.ToString("0.0", inv)}"));
         return null;
     }
 

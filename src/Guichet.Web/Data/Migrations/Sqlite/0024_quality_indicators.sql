@@ -12,3 +12,5 @@ CREATE INDEX "IX_citizen_requests_quality_first_response" ON "citizen_requests" 
 CREATE INDEX "IX_appointments_quality_start" ON "appointments" ("organisation_id", "start_utc", "site_id", "status");
 CREATE INDEX "IX_appointments_quality_created" ON "appointments" ("organisation_id", "created_utc", "site_id", "channel");
 CREATE INDEX "IX_voice_calls_quality" ON "voice_calls" ("organisation_id", "started_utc", "outcome");
+CREATE INDEX "IX_citizen_requests_quality_open" ON "citizen_requests" ("organisation_id", "unit_id", "due_date", "channel", "answered_on") WHERE "status" IN ('Received', 'Assigned', 'InProgress', 'AwaitingApproval');
+CREATE INDEX "IX_appointments_quality_urgent" ON "appointments" ("organisation_id", "created_utc", "site_id") WHERE "urgent_justification" IS NOT NULL;
