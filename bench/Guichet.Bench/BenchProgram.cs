@@ -37,6 +37,9 @@ public static class BenchProgram
                     90-day search and of the territory-wide first 20 slots, against GET /health/live on the same server
           voice     100 simultaneous FastAGI calls (--clients) booking by phone: p50/p95/p99 of one dialogue turn
                     (engine + database + socket), against GET /health/live with as many concurrent clients
+          indicators the supervisors' quality dashboard over 1,000,000 requests, 2,000,000 appointments and 500,000 calls
+                    (--appointments N scales them: N, N/2, N/4), p50/p95/p99 server-side and wall-clock,
+                    against GET /health/live on the same server
           requests  Open311 POSTs from 16 concurrent clients (--clients) for 20 s (--duration), against raw single-row
                     inserts with as many workers; then the agents' inbox /agent/demandes (default and filtered view)
                     over 1,000,000 requests, against GET /health/live on the same server
@@ -99,6 +102,7 @@ public static class BenchProgram
                     "voice" => await VoiceScenario.RunAsync(options, cts.Token),
                     "requests" => await RequestsScenario.RunAsync(options, cts.Token),
                     "nodes" => await NodesScenario.RunAsync(options, cts.Token),
+                    "indicators" => await IndicatorsScenario.RunAsync(options, cts.Token),
                     _ => throw new InvalidOperationException(),
                 };
                 Console.WriteLine($"took      {watch.Elapsed.TotalSeconds:0} s for the {scenario} scenario (app start, data, measures and checks)");
@@ -146,8 +150,8 @@ public static class BenchProgram
                     break;
             }
         }
-        if (scenario is null) throw new ArgumentException("Name a scenario: slots, booking, ants, reminders, territory, voice, requests or all.");
-        if (scenario is not ("slots" or "booking" or "ants" or "reminders" or "territory" or "voice" or "requests" or "nodes" or "all")) throw new ArgumentException($"Unknown scenario '{scenario}'.");
+        if (scenario is null) throw new ArgumentException("Name a scenario: slots, booking, ants, reminders, territory, voice, requests, nodes, indicators or all.");
+        if (scenario is not ("slots" or "booking" or "ants" or "reminders" or "territory" or "voice" or "requests" or "nodes" or "indicators" or "all")) throw new ArgumentException($"Unknown scenario '{scenario}'.");
         if (postgres is not null && string.IsNullOrWhiteSpace(postgres)) throw new ArgumentException("--postgres needs a connection string.");
         return new BenchOptions(scenario, postgres, appointments ?? 10_000, appointments is not null, requests, warmUp, clients, TimeSpan.FromSeconds(seconds ?? 20), seconds is not null, keep);
     }

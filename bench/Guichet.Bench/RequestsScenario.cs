@@ -260,7 +260,7 @@ public static partial class RequestsScenario
     private static partial Regex Antiforgery();
 
     /// <summary>Signs in through the sign-in form, as a browser without JavaScript does; the client keeps the cookies.</summary>
-    private static async Task<HttpClient> SignInAsync(Uri baseAddress, string email, CancellationToken ct)
+    internal static async Task<HttpClient> SignInAsync(Uri baseAddress, string email, CancellationToken ct)
     {
         var http = new HttpClient(new SocketsHttpHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false }) { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(60) };
         var form = await http.GetStringAsync("/connexion", ct);

@@ -7,6 +7,7 @@ using Guichet.Web.Features.Closures;
 using Guichet.Web.Features.IdentityDocuments;
 using Guichet.Web.Features.Notifications;
 using Guichet.Web.Features.Open311;
+using Guichet.Web.Features.Quality;
 using Guichet.Web.Features.Nearby;
 using Guichet.Web.Features.Requests;
 using Guichet.Web.Features.Satisfaction;
@@ -37,6 +38,7 @@ builder.AddWaitlist();           // waiting list: freed slots offered to the fir
 builder.AddWithdrawals();        // deposits of applications, withdrawal slots, "titre disponible"
 builder.AddAnts();              // ANTS hub endpoints, coordination API client (and its local fake)
 builder.AddSatisfaction();      // satisfaction survey after an appointment or an answer, its page and results
+builder.AddQuality();           // quality indicators: supervisors' dashboard, public transparency page, /api/v1/indicators
 builder.AddVoice();             // voice server: dialogue per call, FastAGI and TwiML doors
 
 var app = builder.Build();
@@ -53,6 +55,7 @@ app.MapOpen311();
 app.MapRequestCitizen();
 app.MapRequestWorkflow();
 app.MapAnts();
+app.MapQuality();
 app.MapVoice();
 app.Run();
 

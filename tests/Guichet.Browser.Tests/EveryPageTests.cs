@@ -13,7 +13,7 @@ namespace Guichet.Browser.Tests;
 /// </summary>
 public sealed class EveryPageTests(AuditedSite site, ITestOutputHelper output) : IClassFixture<AuditedSite>
 {
-    private const int PagesInTheTour = 91;
+    private const int PagesInTheTour = 95;
     private const long WeightBudget = 100 * 1024;
 
     [Fact]

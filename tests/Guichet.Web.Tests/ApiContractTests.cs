@@ -10,7 +10,7 @@ namespace Guichet.Web.Tests;
 public sealed class ApiContractTests(GuichetApp app) : IClassFixture<GuichetApp>
 {
     [Fact]
-    public async Task The_openapi_document_lists_the_seven_v1_operations()
+    public async Task The_openapi_document_lists_the_eight_v1_operations()
     {
         var answer = await app.Client.GetAsync("/openapi/v1.json");
 
@@ -27,6 +27,7 @@ public sealed class ApiContractTests(GuichetApp app) : IClassFixture<GuichetApp>
         Assert.Equal(
         [
             "GET /api/v1/appointments/{code}",
+            "GET /api/v1/indicators",
             "GET /api/v1/reasons",
             "GET /api/v1/sites",
             "GET /api/v1/slots",

@@ -152,6 +152,7 @@ public sealed class GuichetDb(DbContextOptions<GuichetDb> options) : DbContext(o
         Features.Satisfaction.SatisfactionSurvey.Map(b);
         Platform.SignInLock.Map(b);
         DataProtectionKey.Map(b);
+        Features.Quality.QualityIndexes.Map(b);
 
         // snake_case columns: plain SQL in migrations and psql stays readable without quotes.
         foreach (var entity in b.Model.GetEntityTypes())

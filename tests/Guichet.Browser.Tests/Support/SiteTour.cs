@@ -283,6 +283,26 @@ public static class SiteTour
             await page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Appels", Exact = true }).ClickAsync();
             await ExpectHeadingAsync(page, "Appels au serveur vocal de Mairie de Lorval");
         });
+        await Visit("indicateurs de qualité", async () =>
+        {
+            await page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Qualité", Exact = true }).ClickAsync();
+            await ExpectHeadingAsync(page, "Indicateurs de qualité — Mairie de Lorval");
+        });
+        await Visit("indicateurs de qualité : période invalide (erreurs)", async () =>
+        {
+            await page.GotoAsync("/agent/qualite?du=2026-11-30&au=2026-11-01");
+            await Expect(page.GetByRole(AriaRole.Heading, new() { NameRegex = new Regex("^Le formulaire contient") })).ToBeVisibleAsync();
+        });
+        await Visit("transparence : les collectivités", async () =>
+        {
+            await page.GetByRole(AriaRole.Link, new() { Name = "Nos délais et résultats", Exact = true }).ClickAsync();
+            await ExpectHeadingAsync(page, "Transparence : nos délais et résultats");
+        });
+        await Visit("transparence : une collectivité", async () =>
+        {
+            await page.GetByRole(AriaRole.Main).GetByRole(AriaRole.Link, new() { Name = "Mairie de Lorval", Exact = true }).ClickAsync();
+            await ExpectHeadingAsync(page, "Nos délais et résultats — Mairie de Lorval");
+        });
         await Visit("annonces du serveur vocal", async () =>
         {
             await page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Annonces vocales", Exact = true }).ClickAsync();

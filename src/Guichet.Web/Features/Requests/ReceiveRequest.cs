@@ -272,6 +272,7 @@ public static class RequestHistory
             AgentId = agentId, FromStatus = from, ToStatus = to, Text = text, Public = isPublic,
         };
         db.Add(e);
+        Quality.RequestStamps.OnEvent(db, request, kind, isPublic, to, nowUtc);
         return e;
     }
 }

@@ -119,6 +119,14 @@ public sealed class CitizenRequest
     public DateTime? AnonymisedUtc { get; set; }
     /// <summary>The e-mail lower-cased, indexed: the personal space and the data-rights page find a citizen's requests by it.</summary>
     public string? EmailKey { get; set; }
+    /// <summary>Quality stamps (Features/Quality/RequestStamps), set once by the history: the first answer (answered, rejected
+    /// or closed) and the first message to the citizen, with their local dates and working days since receipt.</summary>
+    public DateTime? AnsweredUtc { get; set; }
+    public DateOnly? AnsweredOn { get; set; }
+    public int? AnswerWorkingDays { get; set; }
+    public DateTime? FirstResponseUtc { get; set; }
+    public DateOnly? FirstResponseOn { get; set; }
+    public int? FirstResponseWorkingDays { get; set; }
 
     public IReadOnlyList<FieldValue> FieldValues
     {
