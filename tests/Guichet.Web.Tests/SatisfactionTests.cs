@@ -441,6 +441,49 @@ public sealed class SatisfactionTests(SatisfactionApp app) : IClassFixture<Satis
     }
 
     [Fact]
+    public async Task The_quality_dashboard_the_public_page_and_the_open_data_api_carry_the_same_satisfaction_figures()
+    {
+        await SeedMontclairAsync();
+        // Open data: scores and rates of the fixture above, never a comment.
+        var json = await app.Client.GetStringAsync("/api/v1/indicators?organisation=mairie-montclair&from=2027-01-01&to=2027-01-31");
+        using var doc = System.Text.Json.JsonDocument.Parse(json);
+        var satisfaction = doc.RootElement.GetProperty("satisfaction");
+        var overall = satisfaction[0];
+        Assert.Equal(("overall", 4, 3.5, 6, 66.7), (overall.GetProperty("question").GetString(), overall.GetProperty("answers").GetInt32(),
+            overall.GetProperty("mean").GetDouble(), overall.GetProperty("surveysSent").GetInt32(), overall.GetProperty("responseRate").GetDouble()));
+        Assert.Equal(2, overall.GetProperty("answersPerScore").GetProperty("4").GetInt32());
+        Assert.DoesNotContain("Très bien", json);
+        Assert.DoesNotContain("SOMME", json);
+
+        // The public page of the last 90 days: Montclair's fixture lies in 2027, so none; the sentence says so.
+        var publicPage = await new Browser(app).GetAsync("/transparence/mairie-montclair");
+        Assert.Contains("Aucune réponse au questionnaire de satisfaction sur la période.", publicPage.Text);
+
+        // Lorval's supervisor reads the table on the dashboard, with its CSV.
+        await app.WithDbAsync(async db =>
+        {
+            var sent = new DateTime(2026, 11, 20, 9, 0, 0, DateTimeKind.Utc);
+            foreach (var (id, score) in new[] { ("dashboard-1", 5), ("dashboard-2", 2) })
+                db.Add(new SatisfactionSurvey
+                {
+                    Id = id, OrganisationId = "mairie-lorval", Subject = SurveySubject.Appointment, SiteId = Lorval, Channel = MessageChannel.Email,
+                    TokenHash = Secrets.Hash(Secrets.NewToken()), SentUtc = sent, ExpiresUtc = sent.AddDays(30), AnsweredUtc = sent.AddHours(1), Overall = score,
+                });
+            return await db.SaveChangesAsync();
+        });
+        using var supervisor = await SignedInAsync("superviseur@lorval.demo");
+        var dashboard = await supervisor.GetAsync("/agent/qualite?du=2026-11-20&au=2026-11-20");
+        Assert.Equal(HttpStatusCode.OK, dashboard.Status);
+        var row = dashboard.Document.QuerySelectorAll("#satisfaction tr, section tr").Select(r => r.TextContent).FirstOrDefault(t => t.Contains("Satisfaction générale"));
+        Assert.NotNull(row);
+        Assert.Matches(@"Satisfaction générale\s*2\s*3,50\s*0\s*1\s*0\s*0\s*1\s*2\s*100,0", row);
+        var csv = await supervisor.Http.GetStringAsync("/agent/qualite?handler=Csv&tableau=satisfaction&du=2026-11-20&au=2026-11-20");
+        Assert.Contains("Satisfaction générale;2;3,50;0;1;0;0;1;2;100,0", csv);
+        var lorvalPublic = await new Browser(app).GetAsync("/transparence/mairie-lorval");
+        Assert.Contains("Satisfaction générale", lorvalPublic.Text);
+    }
+
+    [Fact]
     public async Task The_results_page_shows_the_figures_the_comments_and_exports_csv_with_semicolons_and_a_bom()
     {
         await SeedMontclairAsync();

@@ -229,7 +229,7 @@ public sealed class QualityTests(RequestsApp app) : IClassFixture<RequestsApp>
         using var sup = await SupervisorAsync();
         var page = await sup.GetAsync("/agent/qualite?" + Period);
         var links = page.Links("a[download]").Select(l => l.GetAttribute("href")!).Where(h => h.Contains("handler=csv")).ToList();
-        Assert.Equal(8, links.Count);
+        Assert.Equal(9, links.Count);   // eight indicator tables and the satisfaction survey's
         foreach (var link in links)
         {
             var answer = await sup.Http.GetAsync(link);

@@ -82,7 +82,8 @@ public static class QualityFeature
 
 public sealed record IndicatorsDto(
     string Organisation, string OrganisationName, DateOnly From, DateOnly To, string? Site, DateOnly Today,
-    RequestsDto Requests, CallsDto Calls, IReadOnlyList<CallsDto> CallsByUnit, AppointmentsDto Appointments)
+    RequestsDto Requests, CallsDto Calls, IReadOnlyList<CallsDto> CallsByUnit, AppointmentsDto Appointments,
+    IReadOnlyList<SatisfactionDto> Satisfaction)
 {
     public static IndicatorsDto Of(QualityReport r) => new(
         r.Filter.OrganisationId, r.OrganisationName, r.Filter.From, r.Filter.To, r.Filter.SiteId, r.Today,
@@ -98,8 +99,16 @@ public sealed record IndicatorsDto(
             r.Appointments.Bookings.ToDictionary(b => b.Channel.ToString().ToLowerInvariant(), b => b.Count),
             r.Appointments.Outcomes.Select(o => new SiteOutcomeDto(o.SiteId, o.SiteName, o.Booked, o.Honoured, o.NoShow, o.Excused, o.Cancelled, o.NoShowPercent, o.CancelledPercent)).ToList(),
             r.Appointments.UrgentBookings,
-            new DurationDto(r.Appointments.DepositToWithdrawal.Count, r.Appointments.DepositToWithdrawal.Mean, r.Appointments.DepositToWithdrawal.P90)));
+            new DurationDto(r.Appointments.DepositToWithdrawal.Count, r.Appointments.DepositToWithdrawal.Mean, r.Appointments.DepositToWithdrawal.P90)),
+        // Scores only: the free comments are for the organisation's agents, never in open data.
+        r.Satisfaction.Select(q => new SatisfactionDto(q.Question, q.Label, q.Answers, q.Mean,
+            q.Mean is null ? null : q.Distribution.ToDictionary(d => d.Key.ToString(System.Globalization.CultureInfo.InvariantCulture), d => d.Value),
+            q.SurveysSent, q.ResponseRate)).ToList());
 }
+
+/// <summary>One survey question: answers, mean score (1–5), answers per score, surveys sent and response rate (%).</summary>
+public sealed record SatisfactionDto(string Question, string Label, int Answers, double? Mean, IReadOnlyDictionary<string, int>? AnswersPerScore,
+    int SurveysSent, double? ResponseRate);
 
 /// <summary>Working days (requests) or calendar days (withdrawals): how many, the mean, and the 90th percentile.</summary>
 public sealed record DurationDto(long Count, double? MeanDays, int? P90Days);

@@ -74,7 +74,8 @@ public sealed record AppointmentFigures(
 
 public sealed record QualityReport(
     IndicatorFilter Filter, string OrganisationName, DateOnly Today,
-    RequestFigures Requests, IReadOnlyList<CallRow> Calls, AppointmentFigures Appointments)
+    RequestFigures Requests, IReadOnlyList<CallRow> Calls, AppointmentFigures Appointments,
+    IReadOnlyList<Satisfaction.SurveyQuestionResult> Satisfaction)
 {
     /// <summary>All the organisation's calls (or the filtered unit's) as one row.</summary>
     public CallRow CallsTotal => new(Filter.UnitId, "Total", Calls.Sum(c => c.Received), Calls.Sum(c => c.Answered), Calls.Sum(c => c.Abandoned),
@@ -112,7 +113,11 @@ public sealed class QualityIndicators(GuichetDb db, FindSlots slots, TimeProvide
         watch.Restart();
         var appointments = await AppointmentsAsync(f, today, fromUtc, toUtc, withSlotDelays, ct);
         Timings["appointments"] = watch.Elapsed.TotalMilliseconds;
-        return new QualityReport(f, organisation.Name, today, requests, calls, appointments);
+        watch.Restart();
+        // The survey knows sites (appointments) but not units: with a unit filter, the organisation's results stand.
+        var satisfaction = await Satisfaction.SatisfactionResults.ComputeAsync(db, f.OrganisationId, f.From, f.To, f.SiteId, ct);
+        Timings["satisfaction"] = watch.Elapsed.TotalMilliseconds;
+        return new QualityReport(f, organisation.Name, today, requests, calls, appointments, satisfaction);
     }
 
     internal static DateTime LocalMidnightUtc(DateOnly day, TimeZoneInfo zone) =>

@@ -82,9 +82,20 @@ public static class QualityTables
                  Row("Titres retirés", Number(a.DepositToWithdrawal.Count)),
                  Row("Délai moyen du dépôt au retrait (jours)", Decimal(a.DepositToWithdrawal.Mean)),
                  Row("90 % retirés en moins de (jours)", Int(a.DepositToWithdrawal.P90))]),
+            new("satisfaction", "Satisfaction des usagers", r.Filter.UnitId is null
+                    ? "Questionnaires envoyés pendant la période après un rendez-vous honoré ou une demande répondue ; notes de 1 (pas du tout satisfait) à 5 (très satisfait)"
+                    : "Toute l'organisation : le questionnaire ne distingue pas les services ; notes de 1 (pas du tout satisfait) à 5 (très satisfait)",
+                ["Question", "Réponses", "Note moyenne (sur 5)", "1", "2", "3", "4", "5", "Questionnaires envoyés", "Taux de réponse (%)"],
+                r.Satisfaction.Select(q => Row(q.Label, Number(q.Answers), q.Mean is { } m ? m.ToString("0.00", French) : "—",
+                    Score(q, 1), Score(q, 2), Score(q, 3), Score(q, 4), Score(q, 5), Number(q.SurveysSent), Percent(q.ResponseRate))).ToList(),
+                new BarChart("Note moyenne par question", "Sur 5, pour les questions notées.", 5,
+                    r.Satisfaction.Where(q => q.Mean is not null).Select(q => new ChartBar(q.Label, q.Mean!.Value, $"{q.Mean!.Value.ToString("0.00", French)} / 5")).ToList())),
         };
         return tables;
     }
+
+    private static string Score(Satisfaction.SurveyQuestionResult q, int score) =>
+        q.Mean is null ? "—" : Number(q.Distribution.TryGetValue(score, out var n) ? n : 0);
 
     private static IReadOnlyList<string> Row(params string[] cells) => cells;
 
