@@ -217,19 +217,22 @@ public abstract class IsolationWalk(RequestsApp app)
     }
 
     /// <summary>Every row of every table that carries an OrganisationId, for one organisation, as JSON per table (the outbox aside: it is the sender's work queue).</summary>
-    protected Task<Dictionary<string, string>> SnapshotAsync(string organisation) => app.WithDbAsync(async db =>
+    protected async Task<Dictionary<string, string>> SnapshotAsync(string organisation) =>
+        (await RowsAsync(o => o == organisation)).GroupBy(r => r.Table).ToDictionary(g => g.Key, g => string.Join("\n", g.Select(r => r.Json)));
+
+    /// <summary>Every row of every table with an OrganisationId whose organisation matches, as (table, JSON) pairs (the outbox aside: it is the sender's work queue).</summary>
+    protected Task<HashSet<(string Table, string Json)>> RowsAsync(Func<string?, bool> organisation) => app.WithDbAsync(async db =>
     {
-        var tables = new Dictionary<string, string>();
+        var rows = new HashSet<(string Table, string Json)>();
         var options = new JsonSerializerOptions { ReferenceHandler = ReferenceHandler.IgnoreCycles };
         foreach (var type in db.Model.GetEntityTypes().Where(t => t.FindProperty("OrganisationId") is not null && !t.ClrType.Name.Contains("Outbox")))
         {
             var set = (IQueryable<object>)typeof(DbContext).GetMethod(nameof(DbContext.Set), Type.EmptyTypes)!.MakeGenericMethod(type.ClrType).Invoke(db, null)!;
             var property = type.FindProperty("OrganisationId")!.PropertyInfo!;
-            var rows = (await set.AsNoTracking().ToListAsync()).Where(r => Equals(property.GetValue(r), organisation))
-                .Select(r => JsonSerializer.Serialize(r, type.ClrType, options)).Order(StringComparer.Ordinal);
-            tables[type.ClrType.Name] = string.Join("\n", rows);
+            foreach (var row in (await set.AsNoTracking().ToListAsync()).Where(r => organisation(property.GetValue(r) as string)))
+                rows.Add((type.ClrType.Name, JsonSerializer.Serialize(row, type.ClrType, options)));
         }
-        return tables;
+        return rows;
     });
 }
 
@@ -261,6 +264,7 @@ public sealed class IsolationWalkTests(RequestsApp fixture, ITestOutputHelper ou
     {
         var lorval = await LorvalRecordsAsync();
         var before = await SnapshotAsync("mairie-lorval");
+        var othersBefore = await RowsAsync(o => o != "mairie-lorval");
         var routes = (await AppRoutes.ReadAsync(App.Services)).Where(r => r.Audience is RouteAudience.Agent or RouteAudience.Admin).ToList();
         var statuses = new Dictionary<int, int>();
         var (failures, requests) = await WalkAsync(Outsiders, routes, lorval, statuses);
@@ -286,6 +290,12 @@ public sealed class IsolationWalkTests(RequestsApp fixture, ITestOutputHelper ou
         var after = await SnapshotAsync("mairie-lorval");
         var changed = before.Keys.Union(after.Keys).Where(k => before.GetValueOrDefault(k) != after.GetValueOrDefault(k)).ToList();
         foreach (var table in changed) failures.Add($"Lorval's rows of {table} changed during the walk.");
+        // Nor may an outsider's new rows point at Lorval's records (a closure of Lorval's site, a feed of Lorval's station…).
+        string[] lorvalIds = [lorval.AppointmentId, lorval.RequestId, lorval.AttachmentId, lorval.ClosureId, lorval.OpeningRuleId, lorval.CategoryId, lorval.UnitId,
+            lorval.CannedAnswerId, LorvalSite, "lorval-dr1", "agent-accueil-lorval-demo"];
+        foreach (var (table, json) in (await RowsAsync(o => o != "mairie-lorval")).Except(othersBefore))
+            if (lorvalIds.FirstOrDefault(id => json.Contains($"\"{id}\"", StringComparison.Ordinal)) is { } id)
+                failures.Add($"A new row of {table} of another organisation points at Lorval's {id}: {json}");
 
         output.WriteLine($"Isolation walk: {routes.Count} agent/admin routes, {Outsiders.Length} outsiders, {requests} requests; statuses "
             + string.Join(", ", statuses.OrderBy(s => s.Key).Select(s => $"{s.Key}×{s.Value}")));
