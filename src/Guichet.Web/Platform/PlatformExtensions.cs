@@ -32,6 +32,8 @@ public static class Roles
 
 public static class PlatformExtensions
 {
+    public const string PageArgumentsCategory = "Microsoft.AspNetCore.Mvc.RazorPages.Infrastructure.PageActionInvoker";
+
     public static WebApplicationBuilder AddPlatform(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -101,6 +103,9 @@ public static class PlatformExtensions
         }));
         services.AddHttpContextAccessor();
         services.AddScoped<CurrentAgent>();
+        // At Trace, Razor Pages log every handler's arguments (names, e-mails, replies typed by agents): never below Debug,
+        // even when an operator turns Microsoft.AspNetCore up to Trace to debug something (LogScanTests).
+        builder.Logging.AddFilter(PageArgumentsCategory, LogLevel.Debug);
         return builder;
     }
 
