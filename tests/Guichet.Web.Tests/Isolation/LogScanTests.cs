@@ -64,6 +64,7 @@ public sealed class LoggedApp : RequestsApp, IAsyncLifetime
         ["Sms:Twilio:AuthToken"] = SmsToken,
         ["Sms:Twilio:From"] = "+33939000000",
         ["Voice:Twilio:AuthToken"] = VoiceToken,
+        ["Voice:FastAgi:Listen"] = "127.0.0.1:0",
         ["Open311:ApiKeys:0:Key"] = Open311Key,
         ["Open311:ApiKeys:0:Organisation"] = "mairie-lorval",
         ["Open311:ApiKeys:0:Client"] = "JournalDeBord",
@@ -219,6 +220,25 @@ public sealed class LogScanTests(LoggedApp app, ITestOutputHelper output) : ICla
         }));
         Assert.NotNull(done.Element("Hangup"));
         await VoiceAsync("/voice/twilio/status", Call("CAjournal", from, new() { ["CallStatus"] = "completed", ["CallDuration"] = "40" }));
+
+        // 7b. A call over FastAGI that books an identity card with the number called from.
+        Phone("06 23 34 45 56");
+        secrets.Add("Jeanne Martin");   // the caller-id name Asterisk passes
+        var agiServer = await app.Services.GetRequiredService<FastAgiServer>().EndPointAsync ?? throw new InvalidOperationException("FastAGI door not listening");
+        await using (var agi = await Voice.FakeAsterisk.CallAsync(agiServer, "1700000077.1", callerId: "0623344556"))
+        {
+            Assert.Equal("ANSWER", await agi.NextAsync());
+            await agi.ReplyAsync("200 result=0");
+            foreach (var key in new[] { "1", "1", "1", "1" }) await agi.TypeAsync(key);   // book, identity card, one person, the earliest slot
+            Assert.StartsWith("STREAM FILE", await agi.NextAsync());
+            await agi.ReplyAsync("200 result=0 endpos=100");
+            await agi.TypeAsync("1");   // confirm the slot
+            await agi.TypeAsync("1");   // keep the number called from
+            Assert.Equal("HANGUP", await agi.PlayUntilAsync("HANGUP"));
+            await agi.ReplyAsync("200 result=1");
+            Assert.True(await agi.ClosedByServerAsync());
+        }
+        Assert.True(await app.WithDbAsync(db => Task.FromResult(db.Appointments.Any(a => a.Phone == "+33623344556"))));
 
         // 8. Notifications go out: confirmations and acknowledgements by e-mail (the SMTP sink) and SMS (the fake Twilio).
         while (await app.Dispatcher.RunOnceAsync(CancellationToken.None) > 0) { }
