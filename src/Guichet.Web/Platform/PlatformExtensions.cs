@@ -32,8 +32,6 @@ public static class Roles
 
 public static class PlatformExtensions
 {
-    public const string PageArgumentsCategory = "Microsoft.AspNetCore.Mvc.RazorPages.Infrastructure.PageActionInvoker";
-
     public static WebApplicationBuilder AddPlatform(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -105,7 +103,7 @@ public static class PlatformExtensions
         services.AddScoped<CurrentAgent>();
         // At Trace, Razor Pages log every handler's arguments (names, e-mails, replies typed by agents): never below Debug,
         // even when an operator turns Microsoft.AspNetCore up to Trace to debug something (LogScanTests).
-        builder.Logging.AddFilter(PageArgumentsCategory, LogLevel.Debug);
+        builder.Logging.AddFilter(LogPrivacy.PageArgumentsCategory, LogLevel.Debug);
         return builder;
     }
 

@@ -98,6 +98,8 @@ public abstract class IsolationWalk(RequestsApp app)
             if (t == "agent" || t.StartsWith("agent/rendez-vous/", StringComparison.Ordinal)) return (a.AppointmentId, true);
             if (t.StartsWith("agent/demandes/", StringComparison.Ordinal)) return (a.RequestId, true);
             if (t.StartsWith("admin/fermetures/", StringComparison.Ordinal)) return (a.ClosureId, true);
+            // A prompt of the national catalogue (VoicePromptCatalog): each organisation records its own over it.
+            if (t.StartsWith("admin/voix/annonces/", StringComparison.Ordinal)) return ("not-understood", false);
             return null;
         }
         if (n == "email" && t == "admin/demandes/donnees") return (a.RequestEmail, true);

@@ -82,7 +82,7 @@ public sealed class LoggedApp : RequestsApp, IAsyncLifetime
             logging.AddFilter<LogCapture>("Microsoft.EntityFrameworkCore", LogLevel.Warning);
             // The app caps this category at Debug for every provider (the test checks the rule is there); a rule for this
             // provider alone would win over it, so the capture says the same.
-            logging.AddFilter<LogCapture>(Guichet.Web.Platform.PlatformExtensions.PageArgumentsCategory, LogLevel.Debug);
+            logging.AddFilter<LogCapture>(Guichet.Web.Platform.LogPrivacy.PageArgumentsCategory, LogLevel.Debug);
         });
     }
 
@@ -272,7 +272,7 @@ public sealed class LogScanTests(LoggedApp app, ITestOutputHelper output) : ICla
 
         // Razor Pages' Trace line with the handler's arguments is capped by the app itself, whatever the configuration says.
         var rules = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<LoggerFilterOptions>>().Value.Rules;
-        Assert.Contains(rules, r => r.ProviderName is null && r.CategoryName == Guichet.Web.Platform.PlatformExtensions.PageArgumentsCategory && r.LogLevel == LogLevel.Debug);
+        Assert.Contains(rules, r => r.ProviderName is null && r.CategoryName == Guichet.Web.Platform.LogPrivacy.PageArgumentsCategory && r.LogLevel == LogLevel.Debug);
 
         var lines = app.Logs.Lines;
         foreach (var line in lines.Where(l => l.Category.StartsWith("Guichet", StringComparison.Ordinal))) output.WriteLine($"[{line.Level} {line.Category}] {line.Text}");
