@@ -114,6 +114,9 @@ public static class PlatformExtensions
         }));
         services.AddHttpContextAccessor();
         services.AddScoped<CurrentAgent>();
+        // At Trace, Razor Pages log every handler's arguments (names, e-mails, replies typed by agents): never below Debug,
+        // even when an operator turns Microsoft.AspNetCore up to Trace to debug something (LogScanTests).
+        builder.Logging.AddFilter(LogPrivacy.PageArgumentsCategory, LogLevel.Debug);
         return builder;
     }
 
