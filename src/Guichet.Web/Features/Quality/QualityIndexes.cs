@@ -28,6 +28,6 @@ public static class QualityIndexes
             // Bookings on the urgent reserve are few: a partial index counts them without reading the period's rows.
             e.HasIndex(x => new { x.OrganisationId, x.CreatedUtc, x.SiteId }, "IX_appointments_quality_urgent").HasFilter("\"urgent_justification\" IS NOT NULL");
         });
-        b.Entity<VoiceCall>(e => e.HasIndex(x => new { x.OrganisationId, x.StartedUtc, x.Outcome }, "IX_voice_calls_quality"));
+        b.Entity<VoiceCall>(e => e.HasIndex(x => new { x.OrganisationId, x.StartedUtc, x.Outcome, x.UnitId }, "IX_voice_calls_quality"));
     }
 }
