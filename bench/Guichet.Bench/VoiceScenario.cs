@@ -75,6 +75,9 @@ public static class VoiceScenario
             table.Row("p99", phase.Turns.Percentile(99), live.Percentile(99));
             table.Row("mean", phase.Turns.Mean, live.Mean);
             table.Print();
+            // The keys of a booking call, in order: book, reason, persons, first slot (held), confirm slot, confirm number (books).
+            Console.WriteLine("  by step (p50 / p99 ms): " + string.Join(", ", phase.ByStep.Select(p =>
+                $"{p.Key}: {p.Value.Percentile(50):0.0} / {p.Value.Percentile(99):0.0}")));
         }
         Console.WriteLine($"paths     {paths.Count} different paths through the menu; the most taken:");
         foreach (var (path, n) in paths.Take(4)) Console.WriteLine($"  {n,4} × {path}");
@@ -86,23 +89,31 @@ public static class VoiceScenario
     }
 
     /// <summary>One call as Asterisk makes it; true when the app ended it with HANGUP and closed the socket.</summary>
-    private sealed record Phase(TimeSpan Think, Latencies Turns, int HungUp, double Seconds);
+    private sealed record Phase(TimeSpan Think, Latencies Turns, int HungUp, double Seconds, SortedDictionary<int, Latencies> ByStep);
 
     private static async Task<Phase> PhaseAsync(IPEndPoint server, int calls, string name, int firstNumber, TimeSpan think, CancellationToken ct)
     {
         // Each phase's callers have their own numbers: one person holds one appointment.
         var perCall = Enumerable.Range(0, calls).Select(_ => new Latencies()).ToArray();
+        var stepsPerCall = Enumerable.Range(0, calls).Select(_ => new SortedDictionary<int, Latencies>()).ToArray();
         var watch = Stopwatch.StartNew();
         var outcomes = await Task.WhenAll(Enumerable.Range(0, calls).Select(i =>
             CallAsync(server, $"bench-{name}-{i}", "06" + (firstNumber + i).ToString(CultureInfo.InvariantCulture),
-                think * 3 * i / calls, think, new Random(i), perCall[i], ct)));
+                think * 3 * i / calls, think, new Random(i), perCall[i], ct, stepsPerCall[i])));
         var seconds = watch.Elapsed.TotalSeconds;
         var turns = new Latencies();
         foreach (var l in perCall) turns.AddRange(l);
-        return new Phase(think, turns, outcomes.Count(o => o), seconds);
+        var byStep = new SortedDictionary<int, Latencies>();
+        foreach (var (step, l) in stepsPerCall.SelectMany(d => d))
+        {
+            if (!byStep.TryGetValue(step, out var all)) byStep[step] = all = new Latencies();
+            all.AddRange(l);
+        }
+        return new Phase(think, turns, outcomes.Count(o => o), seconds, byStep);
     }
 
-    private static async Task<bool> CallAsync(IPEndPoint server, string id, string caller, TimeSpan arrival, TimeSpan think, Random random, Latencies turns, CancellationToken ct)
+    private static async Task<bool> CallAsync(IPEndPoint server, string id, string caller, TimeSpan arrival, TimeSpan think, Random random, Latencies turns, CancellationToken ct,
+        SortedDictionary<int, Latencies>? byStep = null)
     {
         if (arrival > TimeSpan.Zero) await Task.Delay(arrival, ct);
         using var client = new TcpClient();
@@ -117,7 +128,16 @@ public static class VoiceScenario
         Stopwatch? turn = null;
         while (await reader.ReadLineAsync(ct) is { } command)
         {
-            if (turn is not null) { turns.Add(turn.Elapsed.TotalMilliseconds); turn = null; }
+            if (turn is not null)
+            {
+                turns.Add(turn.Elapsed.TotalMilliseconds);
+                if (byStep is not null)
+                {
+                    if (!byStep.TryGetValue(waits, out var step)) byStep[waits] = step = new Latencies();
+                    step.Add(turn.Elapsed.TotalMilliseconds);
+                }
+                turn = null;
+            }
             if (command.StartsWith("GET DATA", StringComparison.Ordinal))
             {
                 if (++waits > MaxTurnsPerCall) { await writer.WriteLineAsync("HANGUP"); await writer.WriteLineAsync("511 Command Not Permitted on a dead channel or intercept routine"); continue; }

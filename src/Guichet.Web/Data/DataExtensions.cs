@@ -16,6 +16,8 @@ public sealed class DatabaseOptions
 
 public static class DataExtensions
 {
+    /// <summary>Pool threads ready at once on SQLite (see AddDatabase).</summary>
+    private const int SqliteMinThreads = 12;
     public static WebApplicationBuilder AddData(this WebApplicationBuilder builder)
     {
         var section = builder.Configuration.GetSection("Database");
@@ -29,6 +31,12 @@ public static class DataExtensions
             case DatabaseProvider.Sqlite:
                 connectionString = SqliteConnectionString(connectionString, builder.Environment.ContentRootPath);
                 builder.Services.AddDbContext<GuichetDb>(o => o.UseSqlite(connectionString).AddInterceptors(SqliteBusyTimeout.Instance));
+                // Microsoft.Data.Sqlite has no real asynchronous I/O: every "async" query holds a pool thread while it
+                // reads or waits for the write lock. With the pool's default of one thread per core, 100 phone calls or
+                // booking clients queue behind two threads and the pool adds more only every half second or so (turns
+                // of 200 ms). Let it start with enough threads for such bursts.
+                ThreadPool.GetMinThreads(out var workers, out var io);
+                ThreadPool.SetMinThreads(Math.Max(workers, SqliteMinThreads), io);
                 break;
             case DatabaseProvider.Postgres:
                 if (string.IsNullOrWhiteSpace(connectionString))
