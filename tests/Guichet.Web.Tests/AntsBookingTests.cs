@@ -248,6 +248,51 @@ public sealed class AntsBookingTests : IClassFixture<AntsApp>, IAsyncLifetime
     }
 
     [Fact]
+    public async Task Ants_down_for_an_hour_loses_no_declaration_shows_them_waiting_and_declares_each_once_afterwards()
+    {
+        fake.SetStatus("HEURE00001", "validated");
+        fake.SetStatus("HEURE00002", "validated");
+        fake.FailWith = 503;
+        // Bookings go through while ANTS is down (flagged for the agent); the sync runs every minute for an hour and a minute.
+        var first = await CreatedAsync(await BookAsync(SaintAubin, "2026-12-09", "Heure-Un", ["HEURE00001"]));
+        ApiCreated? second = null;
+        for (var minute = 1; minute <= 61; minute++)
+        {
+            if (minute == 30) second = await CreatedAsync(await BookAsync(SaintAubin, "2026-12-09", "Heure-Deux", ["HEURE00002"]));
+            app.Clock.Advance(TimeSpan.FromMinutes(1));
+            await app.DrainAsync();
+        }
+        Assert.Empty(Declared("HEURE00001"));
+        Assert.Empty(Declared("HEURE00002"));
+        var waiting = (await JobsAsync(first.Id)).Concat(await JobsAsync(second!.Id)).ToList();
+        Assert.Contains(waiting, j => j.Kind == AntsJobKind.Declare && j.AppointmentId == first.Id);
+        Assert.Contains(waiting, j => j.Kind == AntsJobKind.Declare && j.AppointmentId == second.Id);
+        Assert.All(waiting, j => Assert.Equal(AntsJobStatus.Pending, j.Status));   // none given up
+        Assert.Contains(waiting, j => j.Attempts >= 4);   // the first declaration was retried all along the hour
+
+        // The administrator sees what waits, and the one waiting for more than an hour is listed to look at.
+        var inQueue = await app.WithDbAsync(db => db.Set<AntsSyncJob>().CountAsync(j => j.OrganisationId == "mairie-saint-aubin"
+            && (j.Status == AntsJobStatus.Pending || j.Status == AntsJobStatus.Claimed)));
+        using (var admin = await SignedInAsync("admin@saint-aubin.demo"))
+        {
+            var page = await admin.GetAsync("/admin/ants");
+            Assert.Contains($"{inQueue} échanges en attente", page.Text);
+            Assert.Contains(first.Code, page.Text);
+        }
+
+        // ANTS is back: within the longest back-off each number is declared, once.
+        fake.FailWith = null;
+        for (var minute = 0; minute < 65; minute++)
+        {
+            app.Clock.Advance(TimeSpan.FromMinutes(1));
+            await app.DrainAsync();
+        }
+        Assert.Single(Declared("HEURE00001"));
+        Assert.Single(Declared("HEURE00002"));
+        Assert.All((await JobsAsync(first.Id)).Concat(await JobsAsync(second.Id)), j => Assert.Equal(AntsJobStatus.Done, j.Status));
+    }
+
+    [Fact]
     public async Task A_declaration_timing_out_is_retried_and_declared_once_ants_answers_again()
     {
         fake.SetStatus("DELAI00001", "validated");

@@ -115,6 +115,17 @@ public sealed class OutageTests(OutageApp app) : IClassFixture<OutageApp>
             // so that they cannot reach the citizen before the confirmation they follow.
             Assert.All(waiting.Where(m => m.Kind == MessageKind.Confirmation), m => Assert.True(m.Attempts >= 1, $"{m.Kind} {m.Channel} never tried"));
             Assert.All(waiting.Where(m => m.Kind != MessageKind.Confirmation), m => Assert.Equal(0, m.Attempts));
+
+            // Agents see what waits: Lorval's supervisor reads the pending messages of its organisation in the report.
+            using var supervisor = new Browser(app);
+            await supervisor.SignInAsync("superviseur@lorval.demo");
+            var report = await supervisor.GetAsync("/supervision/messages?from=2026-11-01&to=2026-12-31");
+            var pending = await app.WithDbAsync(db => db.OutboxMessages.CountAsync(m => m.OrganisationId == "mairie-lorval"
+                && (m.Status == MessageStatus.Pending || m.Status == MessageStatus.Claimed || m.Status == MessageStatus.Sending)
+                && m.ScheduledUtc >= new DateTime(2026, 10, 31, 23, 0, 0, DateTimeKind.Utc) && m.ScheduledUtc < new DateTime(2026, 12, 31, 23, 0, 0, DateTimeKind.Utc)));
+            Assert.True(pending >= 4, $"{pending} pending at Lorval");   // its confirmation and move, by e-mail and SMS
+            var footer = report.Document.QuerySelector("tfoot tr")!.QuerySelectorAll("td").Select(c => c.TextContent.Trim()).ToList();
+            Assert.Equal(pending.ToString(System.Globalization.CultureInfo.InvariantCulture), footer[2]);   // Envoyés, En échec, En attente…
         }
         finally
         {
