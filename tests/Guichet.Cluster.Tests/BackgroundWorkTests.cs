@@ -70,6 +70,8 @@ public sealed class BusyNodes : TwoNodes
         s["Sms__Twilio__AccountSid"] = "AC0123456789";
         s["Sms__Twilio__AuthToken"] = "jeton-twilio-de-test";
         s["Sms__Twilio__From"] = "+33939000000";
+        s["RequestAlerts__Enabled"] = "true";
+        s["RequestAlerts__PollMinutes"] = "1";
         s["Ants__SyncEnabled"] = "true";
         s["Ants__SyncInterval"] = "00:00:01";
         s["Ants__SyncBatchSize"] = "3";
@@ -152,5 +154,61 @@ public sealed class BackgroundWorkTests(BusyNodes cluster) : IClassFixture<BusyN
         Console.WriteLine($"Outbox with two dispatchers: {confirmations.Count} confirmations sent once each; lines 'sent' logged by node A: " +
                           $"{cluster.A.CountOutput("Outbox message", "sent for appointment")}, by node B: {cluster.B.CountOutput("Outbox message", "sent for appointment")}; " +
                           $"{declares} ANTS declarations for {bookings} appointments");
+    }
+
+    [Fact]
+    public async Task With_both_nodes_running_their_deadline_passes_each_overdue_alert_is_written_once_and_mailed_once()
+    {
+        // Three open Lorval requests past their due date, made from one of the demo's (a pass of either node may take them).
+        var run = Guid.NewGuid().ToString("N")[..8];
+        List<string> ids;
+        await using (var db = cluster.Database.NewContext())
+        {
+            // The unit and category the requests go to (the demo's, or made here when the database has none).
+            var category = await db.Set<Guichet.Web.Features.Requests.Category>().AsNoTracking().FirstOrDefaultAsync(c => c.OrganisationId == "mairie-lorval");
+            if (category is null)
+            {
+                db.Add(new Guichet.Web.Features.Requests.Unit
+                {
+                    Id = $"unite-{run}", OrganisationId = "mairie-lorval", Name = "Service des alertes", Address = "2 place de la République",
+                    PostalCode = "53120", City = "Lorval", Phone = "02 43 98 12 99", Email = $"alertes-{run}@lorval.test",
+                });
+                category = new Guichet.Web.Features.Requests.Category { Id = $"categorie-{run}", OrganisationId = "mairie-lorval", Name = "Alertes", UnitId = $"unite-{run}" };
+                db.Add(category);
+            }
+            var today = DateOnly.FromDateTime(DateTime.UtcNow);
+            ids = Enumerable.Range(0, 3).Select(i => $"alerte-{run}-{i}").ToList();
+            foreach (var id in ids)
+                db.Add(new Guichet.Web.Features.Requests.CitizenRequest
+                {
+                    Id = id, OrganisationId = "mairie-lorval", TrackingCode = Guichet.Web.Features.Requests.ReceiveRequest.NewCode(),
+                    CategoryId = category.Id, UnitId = category.UnitId, Channel = Guichet.Domain.Requests.RequestChannel.Web,
+                    Status = Guichet.Domain.Requests.RequestStatus.Received, ReceivedUtc = DateTime.UtcNow.AddDays(-20), UpdatedUtc = DateTime.UtcNow.AddDays(-20),
+                    DueDate = today.AddDays(-5), LastName = "Retard", NameKey = "retard", Text = "Demande en retard pour le test des alertes.",
+                });
+            await db.SaveChangesAsync();
+        }
+
+        // Both nodes pass every minute: wait (bounded) for the alerts of these requests to be written and sent.
+        var deadline = DateTime.UtcNow.AddSeconds(150);
+        List<OutboxMessage> alerts;
+        int recipients;
+        await using (var db = cluster.Database.NewContext())
+            recipients = 1 + await db.Agents.CountAsync(a => a.OrganisationId == "mairie-lorval" && a.Active && a.Role == Guichet.Web.Data.AgentRole.Supervisor);
+        while (true)
+        {
+            await using var db = cluster.Database.NewContext();
+            alerts = await db.Set<OutboxMessage>().AsNoTracking()
+                .Where(m => m.Kind == MessageKind.RequestOverdue && m.IdempotencyKey!.StartsWith($"request:alerte-{run}-")).ToListAsync();
+            if ((alerts.Count >= 3 * recipients && alerts.All(m => m.Status is MessageStatus.Sent or MessageStatus.Failed)) || DateTime.UtcNow > deadline) break;
+            await Task.Delay(500);
+        }
+        Assert.Equal(3 * recipients, alerts.Count);   // one per request and recipient (the unit's address and each supervisor)
+        Assert.Equal(alerts.Count, alerts.Select(m => m.IdempotencyKey).Distinct().Count());
+        Assert.All(alerts, m => Assert.True(m.Status == MessageStatus.Sent, $"{m.Recipient} {m.Status}: {m.LastError}"));
+        var references = alerts.Select(m => m.ProviderReference!.Trim()).ToHashSet();
+        var mails = cluster.Sink.Messages.Where(m => references.Contains(m.Parsed.Header("Message-ID")!.Trim())).ToList();
+        Assert.Equal(alerts.Count, mails.Count);   // each alert reached the SMTP server once
+        Console.WriteLine($"Deadline alerts with two nodes passing every minute: {alerts.Count} alerts for 3 overdue requests, each written and mailed once");
     }
 }

@@ -128,8 +128,11 @@ public sealed class DeadlineAlertWorker(IServiceScopeFactory scopes, RequestAler
     protected override async Task ExecuteAsync(CancellationToken stop)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromMinutes(options.PollMinutes), clock);
-        while (await timer.WaitForNextTickAsync(stop))
+        // A first pass at start: after a restart or a deployment, alerts do not wait a whole period.
+        var first = true;
+        while (first || await timer.WaitForNextTickAsync(stop))
         {
+            first = false;
             try
             {
                 await using var scope = scopes.CreateAsyncScope();
