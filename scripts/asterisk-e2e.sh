@@ -56,7 +56,8 @@ EOF
     echo "$(ls "$cache/debs" | wc -l) packages unpacked in $sysroot" >&2
   fi
   if ! command -v sipp >/dev/null; then
-    apt-get install -y sip-tester >&2
+    # A fresh machine has no package lists yet.
+    apt-get install -y sip-tester >&2 || { apt-get update >&2 && apt-get install -y sip-tester >&2; }
   fi
 }
 
@@ -107,6 +108,8 @@ load => res_pjsip_pubsub.so
 load => res_pjsip_sdp_rtp.so
 load => res_pjsip_endpoint_identifier_ip.so
 load => res_pjsip_dtmf_info.so
+; the From header gives the caller id (agi_callerid): without it every caller is "unknown"
+load => res_pjsip_caller_id.so
 load => chan_pjsip.so
 load => res_rtp_asterisk.so
 load => codec_ulaw.so
@@ -153,6 +156,8 @@ EOF
 [general]
 rtpstart = 20000
 rtpend = 20100
+; SIPp sends its key presses from a pcap: no learning period for a source
+strictrtp = no
 EOF
   cat > "$dir/etc/extensions.conf" <<EOF
 [ivr]

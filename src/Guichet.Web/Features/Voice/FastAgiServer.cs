@@ -125,6 +125,10 @@ public sealed partial class FastAgiServer(IServiceScopeFactory scopes, IOptions<
         var prompts = options.Value.PromptsPath.TrimEnd('/');
         var gathers = actions.Any(a => a is VoiceAction.Gather);
         var typed = "";
+        // Every prompt of the turn is made before the first plays: no silent gap between two prompts, where a key the
+        // caller presses would be lost (Asterisk drops the frames that arrive between two AGI commands).
+        await Task.WhenAll(actions.Where(a => a is VoiceAction.Play or VoiceAction.Say).Distinct()
+            .Select(a => promptFiles.EnsureAsync(a, ct)));
         foreach (var action in actions)
         {
             if (agi.HungUp) return (new VoiceEvent.HangUp(), false);
@@ -132,7 +136,6 @@ public sealed partial class FastAgiServer(IServiceScopeFactory scopes, IOptions<
             {
                 case VoiceAction.Play or VoiceAction.Say:
                     if (typed.Length > 0) continue;   // the caller barged in: the rest of the prompts is skipped
-                    await promptFiles.EnsureAsync(action, ct);
                     var played = await agi.SendAsync($"STREAM FILE {prompts}/{VoicePrompts.Name(action)} \"{(gathers ? EscapeDigits : "")}\"", ct);
                     if (played.Result is > 0 and < 256) typed = ((char)played.Result).ToString();
                     break;

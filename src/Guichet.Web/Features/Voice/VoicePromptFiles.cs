@@ -44,7 +44,8 @@ public sealed class VoicePromptFiles(IOptions<VoiceOptions> options, ILogger<Voi
             }
             finally
             {
-                foreach (var leftover in Directory.EnumerateFiles(dir, $".{name}.*")) File.Delete(leftover);
+                // Only this attempt's own scratch files: another call may be making the same prompt meanwhile.
+                foreach (var leftover in Directory.EnumerateFiles(dir, Path.GetFileName(scratch) + ".*")) File.Delete(leftover);
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.ComponentModel.Win32Exception)
