@@ -95,9 +95,13 @@ public sealed class AppHost : IAsyncDisposable
         return host;
     }
 
+    /// <summary>Every line the app prints, as it comes (on the reading thread: keep handlers short).</summary>
+    public event Action<string>? Line;
+
     private void Remember(string? line)
     {
         if (line is null) return;
+        Line?.Invoke(line);
         lock (lastLines)
         {
             lastLines.Enqueue(line);

@@ -28,8 +28,11 @@ public static class VoiceScenario
         {
             ["Voice__FastAgi__Listen"] = $"127.0.0.1:{agiPort}",
             ["Logging__LogLevel__Default"] = "Warning",
+            // The door prints each turn's own time (engine and database, without the socket): the server-side figure.
+            ["Logging__LogLevel__Guichet.Web.Features.Voice.FastAgiServer"] = "Debug",
         };
         await using var app = await AppHost.StartAsync(database, ct, settings);
+        app.Line += ServerTurns.Read;
         await Machine.PrintAsync("voice", database, ct);
         var server = new IPEndPoint(IPAddress.Loopback, agiPort);
 
@@ -41,6 +44,7 @@ public static class VoiceScenario
         // 3 s and all in progress together. Then the same callers answering every prompt at once, all in step: a
         // saturation test of the two cores where all 100 want the same earliest slot at the same instant.
         var think = TimeSpan.FromSeconds(1);
+        ServerTurns.Take();
         var paced = await PhaseAsync(server, calls, "paced", 10_000_000, think, ct);
         var burst = await PhaseAsync(server, calls, "burst", 20_000_000, TimeSpan.Zero, ct);
 
@@ -78,10 +82,14 @@ public static class VoiceScenario
             // The keys of a booking call, in order: book, reason, persons, first slot (held), confirm slot, confirm number (books).
             Console.WriteLine("  by step (p50 / p99 ms): " + string.Join(", ", phase.ByStep.Select(p =>
                 $"{p.Key}: {p.Value.Percentile(50):0.0} / {p.Value.Percentile(99):0.0}")));
+            Console.WriteLine($"  server-side, as the app timed its {phase.Server.Count} turns (engine + database, no socket; also the calls' first and last turns): "
+                + $"p50 {phase.Server.Percentile(50):0.00} / p95 {phase.Server.Percentile(95):0.00} / p99 {phase.Server.Percentile(99):0.00} ms");
         }
         Console.WriteLine($"paths     {paths.Count} different paths through the menu; the most taken:");
         foreach (var (path, n) in paths.Take(4)) Console.WriteLine($"  {n,4} × {path}");
-        Console.WriteLine($"  target: p99 of one turn ≤ 20 ms (paced: {(paced.Turns.Percentile(99) <= 20 ? "met" : "missed")}). /health/live: {calls} concurrent clients × 10 requests after the calls");
+        Console.WriteLine($"  target: p99 of one turn including the database ≤ 20 ms, paced: server-side {paced.Server.Percentile(99):0.0} ms "
+            + $"({(paced.Server.Percentile(99) <= 20 ? "met" : "missed")}); wall-clock {paced.Turns.Percentile(99):0.0} ms "
+            + $"({(paced.Turns.Percentile(99) <= 20 ? "met" : "missed")}) beside /health/live p99 {live.Percentile(99):0.0} ms. /health/live: {calls} concurrent clients × 10 requests after the calls");
         Console.WriteLine($"load      {Machine.LoadAverage()} at the end");
         var check = await NoDoubleBooking.CheckAsync(database, ct);
         NoDoubleBooking.Print(check);
@@ -89,7 +97,36 @@ public static class VoiceScenario
     }
 
     /// <summary>One call as Asterisk makes it; true when the app ended it with HANGUP and closed the socket.</summary>
-    private sealed record Phase(TimeSpan Think, Latencies Turns, int HungUp, double Seconds, SortedDictionary<int, Latencies> ByStep);
+    private sealed record Phase(TimeSpan Think, Latencies Turns, int HungUp, double Seconds, SortedDictionary<int, Latencies> ByStep, Latencies Server);
+
+    /// <summary>The turns the app's FastAGI door timed itself, read from its Debug lines.</summary>
+    private static class ServerTurns
+    {
+        private const string Marker = "FastAGI turn in ";
+        private static readonly Lock Gate = new();
+        private static Latencies current = new();
+
+        public static void Read(string line)
+        {
+            var at = line.IndexOf(Marker, StringComparison.Ordinal);
+            if (at < 0) return;
+            var rest = line[(at + Marker.Length)..];
+            var end = rest.IndexOf(' ');
+            if (end > 0 && double.TryParse(rest[..end], NumberStyles.Float, CultureInfo.InvariantCulture, out var ms))
+                lock (Gate) current.Add(ms);
+        }
+
+        /// <summary>The turns since the last call, after the app's output has caught up.</summary>
+        public static Latencies Take()
+        {
+            lock (Gate)
+            {
+                var taken = current;
+                current = new Latencies();
+                return taken;
+            }
+        }
+    }
 
     private static async Task<Phase> PhaseAsync(IPEndPoint server, int calls, string name, int firstNumber, TimeSpan think, CancellationToken ct)
     {
@@ -109,7 +146,8 @@ public static class VoiceScenario
             if (!byStep.TryGetValue(step, out var all)) byStep[step] = all = new Latencies();
             all.AddRange(l);
         }
-        return new Phase(think, turns, outcomes.Count(o => o), seconds, byStep);
+        await Task.Delay(TimeSpan.FromSeconds(1), ct);   // the app's last lines of the phase
+        return new Phase(think, turns, outcomes.Count(o => o), seconds, byStep, ServerTurns.Take());
     }
 
     private static async Task<bool> CallAsync(IPEndPoint server, string id, string caller, TimeSpan arrival, TimeSpan think, Random random, Latencies turns, CancellationToken ct,
