@@ -13,10 +13,13 @@ namespace Guichet.Web.Features.Requests;
 /// Removes a request's personal data and keeps the request (category, unit, channel, dates, statuses) so it still
 /// counts: names, e-mail, phone, postal address, the text, the answers to the form, the place, every text of its
 /// history, the attachments and the copies of the messages sent about it. Idempotent: an anonymised request is left
-/// alone. The caller's transaction holds it all.
+/// alone. The caller's transaction holds it all; once it is committed, the caller calls <see cref="DeleteRecordings"/>
+/// to remove the voice messages' sound files this node can reach.
 /// </summary>
-public sealed class AnonymiseRequest(GuichetDb db)
+public sealed class AnonymiseRequest(GuichetDb db, Microsoft.Extensions.Options.IOptions<Voice.VoiceOptions> voice, ILogger<AnonymiseRequest> log)
 {
+    private readonly List<string> recordings = [];
+
     public const string AnonymousName = "Anonyme";
     public const string RemovedText = "[contenu supprimé]";
     public const string BlankRecipient = "anonymise";
@@ -38,9 +41,11 @@ public sealed class AnonymiseRequest(GuichetDb db)
         await db.Set<ReplyDraft>().Where(d => d.RequestId == id).ExecuteUpdateAsync(s => s
             .SetProperty(d => d.Text, "")
             .SetProperty(d => d.RejectionComment, (string?)null), ct);
+        recordings.AddRange(await db.Set<Voice.VoiceMessage>().Where(m => m.CitizenRequestId == id && m.RecordingPath != "")
+            .Select(m => m.RecordingPath).ToListAsync(ct));
         await db.Set<Voice.VoiceMessage>().Where(m => m.CitizenRequestId == id).ExecuteUpdateAsync(s => s
             .SetProperty(m => m.CallbackNumber, (string?)null)
-            .SetProperty(m => m.RecordingPath, ""), ct);   // the file itself lives on the telephony server
+            .SetProperty(m => m.RecordingPath, ""), ct);
         // The satisfaction survey's comment is the citizen's words too; its scores stay, for the results.
         await db.Set<Satisfaction.SatisfactionSurvey>().Where(s => s.RequestId == id && s.Comment != null).ExecuteUpdateAsync(s => s
             .SetProperty(x => x.Comment, (string?)null)
@@ -53,6 +58,36 @@ public sealed class AnonymiseRequest(GuichetDb db)
             .SetProperty(m => m.HtmlBody, (string?)null), ct);
         RequestHistory.Add(db, request, RequestEventKind.Anonymised, agentId, nowUtc, eventText, isPublic: false);
         return true;
+    }
+
+    /// <summary>
+    /// After the commit: deletes the sound files of the messages anonymised, when they are files under
+    /// <c>Voice:RecordingsPath</c> that this node sees (a directory shared with the PBX). A provider's recording (a
+    /// TwiML URL) or a file on a PBX this node cannot reach stays where it is; the database no longer points to it.
+    /// </summary>
+    /// <returns>How many files were deleted.</returns>
+    public int DeleteRecordings()
+    {
+        var root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(voice.Value.RecordingsPath)) + Path.DirectorySeparatorChar;
+        var deleted = 0;
+        foreach (var path in recordings)
+        {
+            if (!Path.IsPathFullyQualified(path)) continue;
+            var full = Path.GetFullPath(path);
+            if (!full.StartsWith(root, StringComparison.Ordinal)) continue;
+            try
+            {
+                if (!File.Exists(full)) continue;
+                File.Delete(full);
+                deleted++;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                log.LogWarning("A voice message's recording was not deleted: {Error}", e.GetType().Name);
+            }
+        }
+        recordings.Clear();
+        return deleted;
     }
 }
 
@@ -176,6 +211,7 @@ public sealed class CitizenDataRights(GuichetDb db, AnonymiseRequest anonymise, 
         });
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
+        anonymise.DeleteRecordings();
         log.LogInformation("Agent {AgentId} erased the data of {Count} requests", admin.Id, count);
         return new EraseResult.Erased(count);
     }
@@ -245,6 +281,7 @@ public sealed class RetentionJob(GuichetDb db, AnonymiseRequest anonymise, Reten
         var count = done.Count;
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
+        anonymise.DeleteRecordings();
         log.LogInformation("Retention pass anonymised {Count} requests", count);
         return count;
     }
