@@ -28,14 +28,15 @@ public sealed class AsteriskFactAttribute : FactAttribute
 public sealed class AsteriskRig : IAsyncLifetime
 {
     public const int SipPort = 5070;
-    private readonly string prompts = Directory.CreateTempSubdirectory("guichet-prompts-").FullName;
-    private readonly string recordings = Directory.CreateTempSubdirectory("guichet-recordings-").FullName;
+    private string prompts = "", recordings = "";
     private string? scratch;
     public VoiceApp App { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
         if (!AsteriskFactAttribute.Enabled) return;
+        prompts = Directory.CreateTempSubdirectory("guichet-prompts-").FullName;
+        recordings = Directory.CreateTempSubdirectory("guichet-recordings-").FullName;
         App = new PromptingVoiceApp(prompts, recordings);
         await ((IAsyncLifetime)App).InitializeAsync();
         var agi = await App.FastAgiAsync();

@@ -8,9 +8,15 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Guichet.Web.Tests.Voice;
 
 /// <summary>The voice door with its recordings directory in a scratch folder this node shares with the "PBX".</summary>
-public sealed class SharedSpoolVoiceApp : VoiceApp
+public sealed class SharedSpoolVoiceApp : VoiceApp, IAsyncLifetime
 {
     public string Spool { get; } = Directory.CreateTempSubdirectory("guichet-spool-").FullName;
+
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        await DisposeAsync();
+        Directory.Delete(Spool, recursive: true);
+    }
 
     protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>(base.Settings)
     {
