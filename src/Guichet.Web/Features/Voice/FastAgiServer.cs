@@ -125,7 +125,7 @@ public sealed partial class FastAgiServer(IServiceScopeFactory scopes, IOptions<
         var ms = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         TurnDuration.Record(ms);
         // A figure only, no call id nor number: the voice bench reads these lines (Debug is off by default).
-        log.LogDebug("FastAGI turn in {Milliseconds} ms", ms.ToString("0.###", CultureInfo.InvariantCulture));
+        if (log.IsEnabled(LogLevel.Debug)) log.LogDebug("FastAGI turn in {Milliseconds} ms", ms.ToString("0.###", CultureInfo.InvariantCulture));
         return actions;
     }
 
