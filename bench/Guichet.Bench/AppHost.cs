@@ -135,6 +135,36 @@ public sealed class AppHost : IAsyncDisposable
         throw new TimeoutException($"The app did not answer /health with 200 within {limit.TotalSeconds} s:{Environment.NewLine}{LastOutput()}");
     }
 
+    /// <summary>The CPU time the app's process has used so far, all its threads (the JIT's included).</summary>
+    public TimeSpan ProcessorTime
+    {
+        get
+        {
+            process.Refresh();
+            return process.TotalProcessorTime;
+        }
+    }
+
+    /// <summary>
+    /// Waits until the app is quiet — less than <paramref name="busy"/> of one core over a second, for two seconds in a
+    /// row — so that what follows is measured once the JIT has recompiled the hot code (the tiered compiler works in
+    /// the background for a few seconds after new code starts running). Returns how long it waited.
+    /// </summary>
+    public async Task<TimeSpan> WaitQuietAsync(double busy, TimeSpan limit, CancellationToken ct)
+    {
+        var watch = Stopwatch.StartNew();
+        var quietSeconds = 0;
+        var last = ProcessorTime;
+        while (watch.Elapsed < limit && quietSeconds < 2)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1), ct);
+            var now = ProcessorTime;
+            quietSeconds = (now - last).TotalSeconds < busy ? quietSeconds + 1 : 0;
+            last = now;
+        }
+        return watch.Elapsed;
+    }
+
     private static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
