@@ -51,7 +51,7 @@ public sealed class RunVoiceTurn(GuichetDb db, FindSlots finder, BookAppointment
         };
         db.Add(call);
         log.LogInformation("Voice call {CallId} started on door {Door} for organisation {OrganisationId}", callId, door, organisation.Id);
-        return await TurnAsync(call, organisation, new CallState(), new VoiceEvent.CallStarted(Clean(caller), Clean(called)), ct);
+        return await TurnAsync(call, new CallState(), new VoiceEvent.CallStarted(Clean(caller), Clean(called)), ct);
     }
 
     /// <summary>The next event of a known call. An unknown call id only hangs up (nothing to resume).</summary>
@@ -59,14 +59,14 @@ public sealed class RunVoiceTurn(GuichetDb db, FindSlots finder, BookAppointment
     {
         var call = await db.Set<VoiceCall>().FirstOrDefaultAsync(c => c.Id == callId, ct);
         if (call is null) return e is VoiceEvent.HangUp ? [] : [new VoiceAction.Hangup()];
-        var organisation = await db.Organisations.AsNoTracking().FirstAsync(o => o.Id == call.OrganisationId, ct);
         var state = JsonSerializer.Deserialize<CallState>(call.State, Json) ?? new CallState();
-        return await TurnAsync(call, organisation, state, e, ct);
+        return await TurnAsync(call, state, e, ct);
     }
 
-    private async Task<IReadOnlyList<VoiceAction>> TurnAsync(VoiceCall call, Organisation organisation, CallState state, VoiceEvent e, CancellationToken ct)
+    private async Task<IReadOnlyList<VoiceAction>> TurnAsync(VoiceCall call, CallState state, VoiceEvent e, CancellationToken ct)
     {
-        var setting = await SettingAsync(organisation, ct);
+        var facts = await FactsAsync(call.OrganisationId, ct);
+        var setting = Setting(call.OrganisationId, facts);
         var media = new List<VoiceAction>();
         // Queries are answered in the same turn; a confused engine cannot loop the node forever.
         for (var round = 0; round < 20; round++)
@@ -77,11 +77,11 @@ public sealed class RunVoiceTurn(GuichetDb db, FindSlots finder, BookAppointment
             foreach (var action in turn.Actions)
             {
                 if (action.IsQuery) query = action;
-                else if (action.IsCommand) await RunCommandAsync(call, setting, action, ct);
+                else if (action.IsCommand) await RunCommandAsync(call, facts, action, ct);
                 else media.Add(action);
             }
             if (query is null) break;
-            e = await AnswerAsync(call, setting, query, state, ct);
+            e = await AnswerAsync(call, facts, setting, query, ct);
             if (e is VoiceEvent.Booked) call.AppointmentId = lastBookedId;
         }
         media = await WithRecordingsAsync(call.OrganisationId, media);
@@ -150,8 +150,12 @@ public sealed class RunVoiceTurn(GuichetDb db, FindSlots finder, BookAppointment
     private static string? Clean(string? number) =>
         string.IsNullOrWhiteSpace(number) || number.Trim() is "unknown" or "anonymous" or "Restricted" ? null : number.Trim();
 
-    /// <summary>What a turn needs to know about an organisation that rarely changes, read at most every 30 seconds per node.</summary>
-    private sealed record OrganisationFacts(Site? Site, List<Data.OpeningRule> Rules, List<(DateTime StartUtc, DateTime EndUtc)> Closures, int MaxPersons);
+    /// <summary>
+    /// What a turn needs to know about an organisation that rarely changes, read at most every 30 seconds per node: its
+    /// name, its active sites (the first stands for the organisation), their stations' opening rules, today's closures.
+    /// </summary>
+    private sealed record OrganisationFacts(string Name, Site? Site, List<string> SiteIds, List<Data.OpeningRule> Rules,
+        List<(DateTime StartUtc, DateTime EndUtc)> Closures, int MaxPersons);
 
     private static readonly TimeSpan FactsLifetime = TimeSpan.FromSeconds(30);
 
@@ -159,6 +163,7 @@ public sealed class RunVoiceTurn(GuichetDb db, FindSlots finder, BookAppointment
         (await cache.GetOrCreateAsync(("voice-facts", organisationId), async entry =>
         {
             entry.AbsoluteExpirationRelativeToNow = FactsLifetime;
+            var name = await db.Organisations.AsNoTracking().Where(o => o.Id == organisationId).Select(o => o.Name).FirstOrDefaultAsync(ct) ?? "";
             var sites = await db.Sites.AsNoTracking().Where(s => s.OrganisationId == organisationId && s.Active).OrderBy(s => s.Name).ToListAsync(ct);
             var siteIds = sites.Select(s => s.Id).ToList();
             var stationIds = await db.Stations.AsNoTracking().Where(s => s.Active && siteIds.Contains(s.SiteId)).Select(s => s.Id).ToListAsync(ct);
@@ -169,16 +174,15 @@ public sealed class RunVoiceTurn(GuichetDb db, FindSlots finder, BookAppointment
                 .Select(c => new { c.StartUtc, c.EndUtc }).ToListAsync(ct);
             var maxPersons = await db.Reasons.AsNoTracking().Where(r => r.OrganisationId == organisationId && r.Code != "WITHDRAWAL")
                 .Select(r => (int?)r.MaxPersons).MaxAsync(ct) ?? 1;
-            return new OrganisationFacts(sites.FirstOrDefault(), rules, closures.Select(c => (c.StartUtc, c.EndUtc)).ToList(), maxPersons);
+            return new OrganisationFacts(name, sites.FirstOrDefault(), siteIds, rules, closures.Select(c => (c.StartUtc, c.EndUtc)).ToList(), maxPersons);
         }))!;
 
     /// <summary>
     /// Open now, opening hours and address in words, from the organisation's sites and their stations' opening
     /// rules (the counter is open when a station is). The first active site stands for the organisation.
     /// </summary>
-    private async Task<VoiceSetting> SettingAsync(Organisation organisation, CancellationToken ct)
+    private VoiceSetting Setting(string organisationId, OrganisationFacts facts)
     {
-        var facts = await FactsAsync(organisation.Id, ct);
         var site = facts.Site;
         var now = clock.GetUtcNow().UtcDateTime;
         var zone = TimeZoneInfo.FindSystemTimeZoneById(site?.TimeZone ?? "Europe/Paris");
@@ -190,9 +194,9 @@ public sealed class RunVoiceTurn(GuichetDb db, FindSlots finder, BookAppointment
         var closedNow = facts.Closures.Any(c => c.StartUtc <= now && c.EndUtc > now);
         var openNow = !closedNow && !holidays.IsHoliday(today)
             && rules.Any(r => r.ToDomain().AppliesOn(today) && r.StartTime <= time && time < r.EndTime);
-        options.Value.Transfers.TryGetValue(organisation.Id, out var transfer);
+        options.Value.Transfers.TryGetValue(organisationId, out var transfer);
         return new VoiceSetting(
-            organisation.Name,
+            facts.Name,
             openNow,
             HoursText(rules),
             site is null ? "" : $"{site.Address}, {site.PostalCode} {site.City}",
@@ -223,9 +227,9 @@ public sealed class RunVoiceTurn(GuichetDb db, FindSlots finder, BookAppointment
 
     // ---- service requests -----------------------------------------------------------------------------------
 
-    private async Task<VoiceEvent> AnswerAsync(VoiceCall call, VoiceSetting setting, VoiceAction query, CallState state, CancellationToken ct) => query switch
+    private async Task<VoiceEvent> AnswerAsync(VoiceCall call, OrganisationFacts facts, VoiceSetting setting, VoiceAction query, CancellationToken ct) => query switch
     {
-        VoiceAction.FindSlots f => new VoiceEvent.SlotsFound(await SlotsAsync(call, f, setting, ct)),
+        VoiceAction.FindSlots f => new VoiceEvent.SlotsFound(await SlotsAsync(call, facts.SiteIds, f, setting, ct)),
         VoiceAction.HoldSlot h => new VoiceEvent.SlotHeld(await HoldAsync(call, h.Slot, ct)),
         VoiceAction.Book b => await BookAsync(call, b, ct),
         VoiceAction.FindAppointment f => await FindAppointmentAsync(call, f.Code, f.Phone, ct),
@@ -233,9 +237,8 @@ public sealed class RunVoiceTurn(GuichetDb db, FindSlots finder, BookAppointment
         _ => throw new InvalidOperationException($"Unknown voice query {query.GetType().Name}."),
     };
 
-    private async Task<IReadOnlyList<OfferedSlot>> SlotsAsync(VoiceCall call, VoiceAction.FindSlots f, VoiceSetting setting, CancellationToken ct)
+    private async Task<IReadOnlyList<OfferedSlot>> SlotsAsync(VoiceCall call, List<string> siteIds, VoiceAction.FindSlots f, VoiceSetting setting, CancellationToken ct)
     {
-        var siteIds = await db.Sites.AsNoTracking().Where(s => s.OrganisationId == call.OrganisationId && s.Active).Select(s => s.Id).ToListAsync(ct);
         if (siteIds.Count == 0) return [];
         var from = f.AfterLocal is { } after ? DateOnly.FromDateTime(after) : setting.Today;
         var to = from.AddDays(BookingRules.MaxSearchDays - 1);
@@ -264,10 +267,12 @@ public sealed class RunVoiceTurn(GuichetDb db, FindSlots finder, BookAppointment
         var units = TimeUnits.Covering(r.StartUtc, r.EndUtc).ToList();
         // This call's earlier hold, and anyone's expired hold of these minutes, make room.
         await db.Set<VoiceHold>().Where(h => h.CallId == call.Id || (h.StationId == r.StationId && units.Contains(h.Unit) && h.ExpiresUtc <= now)).ExecuteDeleteAsync(ct);
-        if (await db.SlotClaims.AnyAsync(c => c.StationId == r.StationId && units.Contains(c.Unit), ct)) return false;
-        // Callers offered the same earliest slot press 1 together: most find it held already, and looking first spares
-        // them a failed insert (an exception and EF's error log each); the key below still settles a true race.
-        if (await db.Set<VoiceHold>().AnyAsync(h => h.StationId == r.StationId && units.Contains(h.Unit), ct)) return false;
+        // Booked, or held by another call: callers offered the same earliest slot press 1 together, most find it held
+        // already, and looking first spares them a failed insert (an exception and EF's error log each); the key below
+        // still settles a true race. One query for both.
+        var booked = db.SlotClaims.Where(c => c.StationId == r.StationId && units.Contains(c.Unit)).Select(c => c.Unit);
+        var held = db.Set<VoiceHold>().Where(h => h.StationId == r.StationId && units.Contains(h.Unit)).Select(h => h.Unit);
+        if (await booked.Concat(held).AnyAsync(ct)) return false;
         var expires = now.AddMinutes(options.Value.HoldMinutes);
         var holds = units.Select(u => new VoiceHold { StationId = r.StationId, Unit = u, CallId = call.Id, ExpiresUtc = expires }).ToList();
         db.AddRange(holds);
@@ -344,7 +349,7 @@ public sealed class RunVoiceTurn(GuichetDb db, FindSlots finder, BookAppointment
         };
     }
 
-    private async Task RunCommandAsync(VoiceCall call, VoiceSetting setting, VoiceAction command, CancellationToken ct)
+    private async Task RunCommandAsync(VoiceCall call, OrganisationFacts facts, VoiceAction command, CancellationToken ct)
     {
         switch (command)
         {
@@ -352,7 +357,7 @@ public sealed class RunVoiceTurn(GuichetDb db, FindSlots finder, BookAppointment
                 await ReleaseAsync(call, ct);
                 break;
             case VoiceAction.StoreMessage m:
-                var sites = await db.Sites.AsNoTracking().Where(s => s.OrganisationId == call.OrganisationId && s.Active).Select(s => s.Id).ToListAsync(ct);
+                var sites = facts.SiteIds;
                 var message = new VoiceMessage
                 {
                     Id = Secrets.NewId(), OrganisationId = call.OrganisationId, SiteId = sites.Count == 1 ? sites[0] : null, CallId = call.Id,
