@@ -8,14 +8,15 @@ namespace Guichet.Web.Tests;
 public sealed class ConnectionSettingsTests(GuichetApp app) : IClassFixture<GuichetApp>
 {
     [Theory]
-    [InlineData("Host=db;Database=guichet;Username=guichet", DataExtensions.PostgresAutoPrepare)]
-    [InlineData("Host=db;Database=guichet;Username=guichet;Max Auto Prepare=0", 0)]
-    [InlineData("Host=db;Database=guichet;Username=guichet;maxautoprepare=7", 7)]
-    [InlineData("Host=db;Database=guichet;Username=guichet;MAX AUTO PREPARE = 3", 3)]
-    public void Postgres_statements_are_prepared_unless_the_connection_string_decides(string configured, int expected)
+    [InlineData("Host=db;Database=guichet;Username=guichet", DataExtensions.PostgresAutoPrepare, DataExtensions.PostgresAutoPrepareMinUsages)]
+    [InlineData("Host=db;Database=guichet;Username=guichet;Max Auto Prepare=0", 0, DataExtensions.PostgresAutoPrepareMinUsages)]
+    [InlineData("Host=db;Database=guichet;Username=guichet;maxautoprepare=7;Auto Prepare Min Usages=9", 7, 9)]
+    [InlineData("Host=db;Database=guichet;Username=guichet;MAX AUTO PREPARE = 3", 3, DataExtensions.PostgresAutoPrepareMinUsages)]
+    public void Postgres_statements_are_prepared_unless_the_connection_string_decides(string configured, int maxPrepared, int minUsages)
     {
         var result = new Npgsql.NpgsqlConnectionStringBuilder(DataExtensions.PostgresConnectionString(configured));
-        Assert.Equal(expected, result.MaxAutoPrepare);
+        Assert.Equal(maxPrepared, result.MaxAutoPrepare);
+        Assert.Equal(minUsages, result.AutoPrepareMinUsages);
         Assert.Equal("db", result.Host);
         Assert.Equal("guichet", result.Database);
     }
@@ -35,7 +36,7 @@ public sealed class ConnectionSettingsTests(GuichetApp app) : IClassFixture<Guic
                 if (TestDatabase.OnPostgres)
                 {
                     var before = await Scalar(db, "SELECT count(*) FROM pg_prepared_statements");
-                    for (var i = 0; i < 6; i++) await db.Sites.AsNoTracking().Where(s => s.Active).CountAsync();
+                    for (var i = 0; i < 2; i++) await db.Sites.AsNoTracking().Where(s => s.Active).CountAsync();
                     Assert.True(await Scalar(db, "SELECT count(*) FROM pg_prepared_statements") > before,
                         "a statement run six times on one connection (Npgsql prepares from the fifth) was not prepared on the server");
                 }
