@@ -107,6 +107,112 @@ public sealed class RequestCitizenTests(CitizenApp app) : IClassFixture<CitizenA
     }
 
     [Fact]
+    public async Task An_incomplete_request_gets_the_missing_documents_and_its_delays_wait_for_them_then_restart_from_their_receipt()
+    {
+        await app.SetCategoryAsync("lorval-voirie", SilenceRule.Acceptance);
+        try
+        {
+            // Received Monday 30 November 2026: answer within 5 working days, deemed accepted two months later.
+            var r = await app.WebRequestAsync("Pieces", "pieces@exemple.fr");
+            Assert.Equal((new DateOnly(2026, 12, 7), (DateOnly?)new DateOnly(2027, 1, 30)), (r.DueDate, r.ImplicitDecisionOn));
+            using var agent = await app.AgentAsync();
+            var page = await agent.GetAsync($"/agent/demandes/{r.Id}");
+            Assert.Equal(HttpStatusCode.OK, page.Status);
+
+            var empty = await agent.SubmitAsync(page, "form#demander-pieces", new Dictionary<string, string?> { ["documents"] = " \n- \n", ["supplyBy"] = "2026-12-15" });
+            Assert.Equal(HttpStatusCode.UnprocessableEntity, empty.Status);
+            Assert.Contains("Indiquez les pièces ou informations manquantes", empty.Text);
+            var past = await agent.SubmitAsync(page, "form#demander-pieces", new Dictionary<string, string?> { ["documents"] = "Photo", ["supplyBy"] = "2026-11-20" });
+            Assert.Equal(HttpStatusCode.UnprocessableEntity, past.Status);
+            Assert.Contains("postérieure à aujourd'hui", past.Text);
+            var notADate = await agent.SubmitAsync(page, "form#demander-pieces", new Dictionary<string, string?> { ["documents"] = "Photo", ["supplyBy"] = "bientôt" });
+            Assert.Equal(HttpStatusCode.UnprocessableEntity, notADate.Status);
+            Assert.Contains("Indiquez la date limite", notADate.Text);
+            Assert.Null((await app.RequestAsync(r.TrackingCode)).MissingDocumentsBy);
+
+            var asked = await agent.SubmitAsync(page, "form#demander-pieces", new Dictionary<string, string?>
+            {
+                ["documents"] = "Photo du trou avec un repère de taille\n- Adresse exacte ou numéro de lampadaire le plus proche\n",
+                ["supplyBy"] = "2026-12-15",
+            });
+            Assert.Equal(HttpStatusCode.Redirect, asked.Status);
+            var shown = await agent.FollowAsync(asked);
+            Assert.Contains("La demande de pièces est envoyée par courriel", shown.Text);
+            Assert.Contains("Échéance reportée au mardi 22 décembre 2026", shown.Text);
+            // Delays counted from the supply-by day, Tuesday 15 December: five working days, two months.
+            var waiting = await app.RequestAsync(r.TrackingCode);
+            Assert.Equal((new DateOnly(2026, 12, 22), (DateOnly?)new DateOnly(2027, 2, 15), (DateOnly?)new DateOnly(2026, 12, 15), (DateOnly?)new DateOnly(2026, 12, 15)),
+                (waiting.DueDate, waiting.ImplicitDecisionOn, waiting.DelaysFrom, waiting.MissingDocumentsBy));
+            Assert.Equal(RequestStatus.Received, waiting.Status);
+            Assert.Equal(waiting.UpdatedUtc, waiting.FirstResponseUtc);   // a message to the citizen: the first response
+            var again = await agent.SubmitAsync(shown, "form#pieces-recues", new Dictionary<string, string?> { ["documentsOn"] = "2026-12-01" });
+            Assert.Equal(HttpStatusCode.UnprocessableEntity, again.Status);
+            Assert.Contains("ne peuvent pas être reçues dans le futur", again.Text);
+            Assert.Null(again.Document.QuerySelector("form#demander-pieces"));   // one list at a time
+
+            await app.Dispatcher.RunOnceAsync(CancellationToken.None);
+            var mail = Assert.Single(app.Sink.Messages, m => m.To.Contains("pieces@exemple.fr") && m.Parsed.DecodedHeader("Subject").Contains("pièces à fournir", StringComparison.Ordinal)).Parsed;
+            Assert.Contains(TrackingCode.Display(r.TrackingCode), mail.DecodedHeader("Subject"));
+            var text = mail.Find("text/plain")!.Text;
+            foreach (var expected in new[]
+                     {
+                         "- Photo du trou avec un repère de taille", "- Adresse exacte ou numéro de lampadaire le plus proche",
+                         "À fournir au plus tard le mardi 15 décembre 2026", "L114-5", "réputée acceptée ne courent qu'à compter de leur réception",
+                         "Réponse au plus tard le mardi 22 décembre 2026", "lundi 15 février 2027", "Service voirie",
+                     })
+                Assert.Contains(expected, text);
+            Assert.Contains("<li>Photo du trou avec un rep", mail.Find("text/html")!.Text);   // the HTML encoder writes è as an entity
+
+            using var citizen = new Browser(app);
+            var tracked = await citizen.SubmitAsync(await citizen.GetAsync("/suivi"), values: new Dictionary<string, string?> { ["code"] = r.TrackingCode, ["lastName"] = "pieces" });
+            Assert.Contains("Pièces ou informations à fournir au plus tard le mardi 15 décembre 2026", tracked.Text);
+            Assert.Contains("Adresse exacte ou numéro de lampadaire le plus proche", tracked.Text);
+            Assert.Contains("mardi 22 décembre 2026 si les pièces arrivent à la date limite", tracked.Text);
+
+            // The acknowledgement printed now carries the missing documents (R112-5, 3°).
+            var pdf = PdfText.Of(await agent.Http.GetByteArrayAsync($"/agent/demandes/{r.Id}/accuse-reception.pdf")).Replace("\n", " ");
+            Assert.Contains("Pièces ou informations à fournir", pdf);
+            Assert.Contains("mardi 15 décembre 2026", pdf);
+
+            // They come today: the delays run from today, as long as they were.
+            var received = await agent.SubmitAsync(shown, "form#pieces-recues", new Dictionary<string, string?> { ["documentsOn"] = "2026-11-30" });
+            Assert.Equal(HttpStatusCode.Redirect, received.Status);
+            Assert.Contains("échéance au lundi 7 décembre 2026", (await agent.FollowAsync(received)).Text);
+            var complete = await app.RequestAsync(r.TrackingCode);
+            Assert.Equal((new DateOnly(2026, 12, 7), (DateOnly?)new DateOnly(2027, 1, 30), (DateOnly?)new DateOnly(2026, 11, 30), (DateOnly?)null, (string?)null),
+                (complete.DueDate, complete.ImplicitDecisionOn, complete.DelaysFrom, complete.MissingDocumentsBy, complete.MissingDocuments));
+            var history = await app.WithDbAsync(db => db.Set<RequestEvent>().AsNoTracking().Where(e => e.RequestId == r.Id && e.Public).Select(e => e.Kind).ToListAsync());
+            Assert.Contains(RequestEventKind.DocumentsRequested, history);
+            Assert.Contains(RequestEventKind.DocumentsReceived, history);
+            tracked = await citizen.SubmitAsync(await citizen.GetAsync("/suivi"), values: new Dictionary<string, string?> { ["code"] = r.TrackingCode, ["lastName"] = "pieces" });
+            Assert.Contains("Pièces reçues le lundi 30 novembre 2026 : réponse au plus tard le lundi 7 décembre 2026", tracked.Text);
+            Assert.DoesNotContain("à fournir au plus tard", tracked.Text.Replace("Pièces demandées, à fournir au plus tard", "", StringComparison.Ordinal));
+        }
+        finally
+        {
+            await app.SetCategoryAsync("lorval-voirie", SilenceRule.None);
+        }
+    }
+
+    [Fact]
+    public async Task An_agent_of_another_organisation_cannot_ask_for_documents_or_record_them()
+    {
+        var r = await app.WebRequestAsync("Isole", "isole@exemple.fr");
+        using var other = await app.AgentAsync("admin@saint-aubin.demo");
+        var token = await other.AntiforgeryTokenAsync("/agent/demandes/nouvelle");
+        Assert.Equal(HttpStatusCode.NotFound, (await other.PostAsync($"/agent/demandes/{r.Id}?handler=Documents",
+            [new("__RequestVerificationToken", token), new("documents", "Photo"), new("supplyBy", "2026-12-15")])).Status);
+        Assert.Null((await app.RequestAsync(r.TrackingCode)).MissingDocumentsBy);
+
+        using var own = await app.AgentAsync();
+        Assert.Equal(HttpStatusCode.Redirect, (await own.SubmitAsync(await own.GetAsync($"/agent/demandes/{r.Id}"), "form#demander-pieces",
+            new Dictionary<string, string?> { ["documents"] = "Photo", ["supplyBy"] = "2026-12-15" })).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await other.PostAsync($"/agent/demandes/{r.Id}?handler=DocumentsReceived",
+            [new("__RequestVerificationToken", token), new("documentsOn", "2026-11-30")])).Status);
+        Assert.Equal(new DateOnly(2026, 12, 15), (await app.RequestAsync(r.TrackingCode)).MissingDocumentsBy);
+    }
+
+    [Fact]
     public async Task A_post_request_gets_a_pdf_letter_with_the_addresses_the_legal_contents_and_the_code_and_each_download_is_in_the_history()
     {
         await app.SetCategoryAsync("lorval-proprete", SilenceRule.Acceptance, months: 2);

@@ -18,7 +18,8 @@ public sealed record HandlingUnit(string Name, string Address, string PostalCode
 /// </summary>
 public sealed record Acknowledgement(
     string OrganisationName, string CategoryName, RequestChannel Channel, DateOnly ReceivedOn, DateOnly DueOn,
-    HandlingUnit Unit, string TrackingCode, string TrackingUrl, string FranceServicesUrl, ImplicitDecision? Decision = null)
+    HandlingUnit Unit, string TrackingCode, string TrackingUrl, string FranceServicesUrl, ImplicitDecision? Decision = null,
+    MissingDocuments? Documents = null)
 {
     private static readonly CultureInfo French = CultureInfo.GetCultureInfo("fr-FR");
 
@@ -37,6 +38,7 @@ public sealed record Acknowledgement(
         Need(TrackingUrl, "le lien de suivi");
         Need(FranceServicesUrl, "le lien France Services");
         if (Decision is { } d && (d.Months < 1 || d.DecisionOn <= ReceivedOn)) missing.Add("la date de la décision implicite");
+        if (Documents is { } m && (m.Items.Count == 0 || m.SupplyBy <= ReceivedOn)) missing.Add("les pièces manquantes et leur date limite");
         return missing;
     }
 
@@ -54,6 +56,9 @@ public sealed record Acknowledgement(
         ("Adresse postale du service", Unit.PostalAddress),
         ("Téléphone du service", Unit.Phone),
         ("Adresse électronique du service", Unit.Email),
+        .. Documents is { } m
+            ? [("Pièces ou informations à fournir", m.Joined), ("À fournir au plus tard le", m.SupplyByText)]
+            : Array.Empty<(string, string)>(),
         ("Réponse au plus tard le", Date(DueOn)),
         ("Code de suivi", Requests.TrackingCode.Display(TrackingCode)),
         ("Suivre votre demande", TrackingUrl),
@@ -63,12 +68,17 @@ public sealed record Acknowledgement(
     ];
 
     /// <summary>
-    /// The legal paragraphs on the implicit decision (R112-5, 1° and 4°): when silence decides, and what the citizen can
-    /// then do; a plain statement that no implicit decision arises otherwise.
+    /// The legal paragraphs: the missing documents and that the delays wait for them (R112-5, 3°), when the request is
+    /// incomplete; then the implicit decision (1° and 4°): when silence decides, and what the citizen can then do; a
+    /// plain statement that no implicit decision arises otherwise.
     /// </summary>
-    public IReadOnlyList<string> DecisionParagraphs(string organisationName) => Decision is { } d
-        ? [d.Statement, .. d.Consequences(organisationName)]
-        : ["Cette demande n'appelle pas de décision administrative : aucune décision implicite ne naîtra du silence de l'administration."];
+    public IReadOnlyList<string> DecisionParagraphs(string organisationName) =>
+    [
+        .. Documents is { } m ? [m.Statement(Decision)] : Array.Empty<string>(),
+        .. Decision is { } d
+            ? (IReadOnlyList<string>)[d.Statement, .. d.Consequences(organisationName)]
+            : ["Cette demande n'appelle pas de décision administrative : aucune décision implicite ne naîtra du silence de l'administration."],
+    ];
 
     public string HelpLine =>
         $"Besoin d'aide pour vos démarches ? Un conseiller France Services peut vous accompagner près de chez vous : {FranceServicesUrl}";
@@ -92,6 +102,7 @@ public sealed record Acknowledgement(
     public string Sms() =>
         $"{OrganisationName} : demande reçue le {ReceivedOn.ToString("dd/MM/yyyy", French)}, code {TrackingCode}. "
         + $"Réponse au plus tard le {DueOn.ToString("dd/MM/yyyy", French)}. {Unit.Name}, {Unit.PostalAddress}, {Unit.Phone}. "
+        + (Documents is { } m ? $"Pièces à fournir avant le {m.SupplyBy.ToString("dd/MM/yyyy", French)} : {m.Joined} (délais à compter de leur réception). " : "")
         + (Decision is { } d ? d.SmsText + " " : "")
         + $"Suivi : {TrackingUrl} Aide : {FranceServicesUrl}";
 }

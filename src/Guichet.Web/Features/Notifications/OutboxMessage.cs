@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Guichet.Web.Features.Notifications;
 
-public enum MessageKind { Confirmation, Cancellation, Reminder, Moved, RequestAcknowledgement, RequestReply, WaitlistOffer, WithdrawalReady, RequestSpaceLink, RequestDeadlineSoon, RequestOverdue, SatisfactionSurvey }
+public enum MessageKind { Confirmation, Cancellation, Reminder, Moved, RequestAcknowledgement, RequestReply, WaitlistOffer, WithdrawalReady, RequestSpaceLink, RequestDeadlineSoon, RequestOverdue, SatisfactionSurvey, RequestDocuments }
 
 public enum MessageChannel { Email, Sms }
 
@@ -24,6 +24,7 @@ public static class MessageKindNames
         MessageKind.RequestDeadlineSoon => "Alerte : échéance proche d'une demande",
         MessageKind.RequestOverdue => "Alerte : demande en retard",
         MessageKind.SatisfactionSurvey => "Questionnaire de satisfaction",
+        MessageKind.RequestDocuments => "Pièces à fournir pour une demande",
         _ => kind.ToString(),
     };
 }

@@ -26,7 +26,7 @@ public static class RequestStamps
     public static void OnEvent(GuichetDb db, CitizenRequest request, RequestEventKind kind, bool isPublic, RequestStatus? to, DateTime nowUtc)
     {
         var answer = kind == RequestEventKind.StatusChanged && IsAnswer(to);
-        var response = answer || (kind == RequestEventKind.Reply && isPublic);
+        var response = answer || (kind is RequestEventKind.Reply or RequestEventKind.DocumentsRequested && isPublic);
         var stampAnswer = answer && request.AnsweredUtc is null;
         var stampResponse = response && request.FirstResponseUtc is null;
         if (!stampAnswer && !stampResponse) return;

@@ -11,7 +11,7 @@ namespace Guichet.Web.Features.Requests;
 
 /// <summary>One request for an agent of its organisation (any other agent gets a 404): details, history and actions.</summary>
 [Authorize(Policy = "agenda")]
-public sealed class RequestDetailModel(GuichetDb db, CurrentAgent current, HandleRequest handle, ApproveReply approve, MergeRequests merge, TimeProvider clock) : PageModel
+public sealed class RequestDetailModel(GuichetDb db, CurrentAgent current, HandleRequest handle, ApproveReply approve, MergeRequests merge, RequestDocuments missing, TimeProvider clock) : PageModel
 {
     public CitizenRequest Item { get; private set; } = null!;
     public string AgentId { get; private set; } = "";
@@ -20,6 +20,8 @@ public sealed class RequestDetailModel(GuichetDb db, CurrentAgent current, Handl
     public string? AssigneeName { get; private set; }
     public string TimeZone { get; private set; } = "Europe/Paris";
     public bool Overdue { get; private set; }
+    /// <summary>The organisation's local day: the documents' supply-by day is proposed from it.</summary>
+    public DateOnly Today { get; private set; }
     public IReadOnlyList<RequestEvent> History { get; private set; } = [];
     public IReadOnlyDictionary<string, string> AgentNames { get; private set; } = new Dictionary<string, string>();
     public IReadOnlyList<(string Id, string FileName, long Size, string RequestId)> Attachments { get; private set; } = [];
@@ -91,6 +93,10 @@ public sealed class RequestDetailModel(GuichetDb db, CurrentAgent current, Handl
     public Task<IActionResult> OnPostSplitAsync(string id, string? splitCategoryId, string? splitText, CancellationToken ct) =>
         ActAsync(id, ct, async (a, c) => (await merge.SplitAsync(a, id, splitCategoryId, splitText, c)).Result);
 
+    public Task<IActionResult> OnPostDocumentsAsync(string id, string? documents, string? supplyBy, CancellationToken ct) =>
+        ActAsync(id, ct, (a, c) => missing.AskAsync(a, id, documents, supplyBy, c));
+    public Task<IActionResult> OnPostDocumentsReceivedAsync(string id, string? documentsOn, CancellationToken ct) =>
+        ActAsync(id, ct, (a, c) => missing.ReceivedAsync(a, id, documentsOn, c));
     public Task<IActionResult> OnPostTransferAsync(string id, string? unitId, string? transferComment, CancellationToken ct) => ActAsync(id, ct, (a, c) => handle.TransferAsync(a, id, unitId, transferComment, c));
 
     private async Task<IActionResult> ActAsync(string id, CancellationToken ct, Func<Agent, CancellationToken, Task<HandleResult>> act)
@@ -121,7 +127,8 @@ public sealed class RequestDetailModel(GuichetDb db, CurrentAgent current, Handl
         var organisation = await db.Organisations.AsNoTracking().FirstAsync(o => o.Id == agent.OrganisationId, ct);
         var (zone, _) = await OrganisationCalendar.ForAsync(db, organisation, ct);
         TimeZone = zone.Id;
-        Overdue = Deadline.IsOverdue(Item.DueDate, Deadline.ReceivedOn(clock.GetUtcNow().UtcDateTime, zone), Item.Status);
+        Today = Deadline.ReceivedOn(clock.GetUtcNow().UtcDateTime, zone);
+        Overdue = Deadline.IsOverdue(Item.DueDate, Today, Item.Status);
         CategoryName = await db.Set<Category>().Where(c => c.Id == Item.CategoryId).Select(c => c.Name).FirstAsync(ct);
         UnitName = await db.Set<Unit>().Where(u => u.Id == Item.UnitId).Select(u => u.Name).FirstAsync(ct);
         Units = await db.Set<Unit>().AsNoTracking().Where(u => u.OrganisationId == agent.OrganisationId && u.Active && u.Id != Item.UnitId).OrderBy(u => u.Name).ToListAsync(ct);

@@ -23,13 +23,18 @@ public sealed class RequestMessages(GuichetDb db, AppOptions app, MailOptions ma
     /// <param name="receivedOn">the local day of receipt in the organisation's zone (OrganisationCalendar).</param>
     public Acknowledgement Acknowledgement(CitizenRequest request, DateOnly receivedOn, Organisation organisation, Category category, Unit unit) => new(
         organisation.Name, category.Name, request.Channel, receivedOn, request.DueDate, unit.ToDomain(), request.TrackingCode, TrackingUrl, options.FranceServicesUrl,
-        Decision(request, receivedOn));
+        Decision(request, receivedOn), request.Awaited);
 
-    /// <summary>The implicit decision the request was received with (its own stored date, whatever the category says today).</summary>
-    public static ImplicitDecision? Decision(CitizenRequest request, DateOnly receivedOn) =>
-        request is { SilenceRule: not SilenceRule.None, ImplicitDecisionOn: { } on }
-            ? new ImplicitDecision(request.SilenceRule, (on.Year - receivedOn.Year) * 12 + on.Month - receivedOn.Month, on)
-            : null;
+    /// <summary>
+    /// The implicit decision the request was received with (its own stored date, whatever the category says today), its
+    /// months counted from the day the delays run from (receipt, or the missing documents: L114-5).
+    /// </summary>
+    public static ImplicitDecision? Decision(CitizenRequest request, DateOnly receivedOn)
+    {
+        if (request is not { SilenceRule: not SilenceRule.None, ImplicitDecisionOn: { } on }) return null;
+        var from = request.DelaysFrom ?? receivedOn;
+        return new ImplicitDecision(request.SilenceRule, (on.Year - from.Year) * 12 + on.Month - from.Month, on);
+    }
 
     /// <summary>Adds the acknowledgement; returns its channel, or null when the citizen gave neither e-mail nor mobile.</summary>
     public async Task<MessageChannel?> AddAcknowledgementAsync(CitizenRequest request, Acknowledgement ack, CancellationToken ct)
@@ -86,6 +91,55 @@ public sealed class RequestMessages(GuichetDb db, AppOptions app, MailOptions ma
         {
             var sms = $"{organisation.Name}, demande {request.TrackingCode} : {reply}";
             Add(request, MessageKind.RequestReply, MessageChannel.Sms, mobile, null, sms.Length > 700 ? sms[..697] + "..." : sms, null, eventId);
+            return MessageChannel.Sms;
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// The request is incomplete (L114-5): the documents to send, by when and how, and the delays now counted from them,
+    /// as a complement to the acknowledgement; on the citizen's channel, in the request's mail thread so that an answer
+    /// with the documents attached comes back to it.
+    /// </summary>
+    public async Task<MessageChannel?> AddDocumentsRequestAsync(CitizenRequest request, Acknowledgement ack, string eventId, CancellationToken ct)
+    {
+        var documents = ack.Documents ?? throw new InvalidOperationException("No documents are awaited.");
+        var code = TrackingCode.Display(request.TrackingCode);
+        var subject = $"Demande {code} : pièces à fournir avant le {documents.SupplyByText}";
+        var how = $"Envoyez-les en répondant à ce courriel (pièces jointes), par courrier à {ack.Unit.Name}, {ack.Unit.PostalAddress}, ou déposez-les à l'accueil.";
+        if (request.Email is { } email)
+        {
+            var text = new System.Text.StringBuilder()
+                .Append("Bonjour ").Append(request.DisplayName).Append(",\n\n")
+                .Append(ack.Unit.Name).Append(" a besoin des pièces ou informations suivantes pour instruire votre demande ").Append(code).Append(" :\n");
+            foreach (var item in documents.Items) text.Append("- ").Append(item).Append('\n');
+            text.Append("\nÀ fournir au plus tard le ").Append(documents.SupplyByText).Append(". ").Append(how).Append("\n\n");
+            foreach (var p in ack.DecisionParagraphs(ack.OrganisationName)) text.Append(p).Append('\n');
+            text.Append("\nRéponse au plus tard le ").Append(Domain.Requests.Acknowledgement.Date(ack.DueOn)).Append(" si les pièces arrivent le ").Append(documents.SupplyByText).Append(".\n")
+                .Append("Suivre votre demande : ").Append(TrackingUrl).Append(" (code ").Append(code).Append(" et votre nom de famille).\n")
+                .Append(ack.Unit.Name).Append(", ").Append(ack.Unit.PostalAddress).Append(", ").Append(ack.Unit.Phone).Append("\n\n").Append(ack.OrganisationName).Append('\n');
+            var h = HtmlEncoder.Default;
+            var html = $"""
+                <!DOCTYPE html>
+                <html lang="fr"><head><meta charset="utf-8"><title>{h.Encode(subject)}</title></head>
+                <body><p>Bonjour {h.Encode(request.DisplayName)},</p>
+                <p>{h.Encode(ack.Unit.Name)} a besoin des pièces ou informations suivantes pour instruire votre demande {h.Encode(code)} :</p>
+                <ul>{string.Concat(documents.Items.Select(i => $"<li>{h.Encode(i)}</li>"))}</ul>
+                <p>À fournir au plus tard le <strong>{h.Encode(documents.SupplyByText)}</strong>. {h.Encode(how)}</p>
+                {string.Concat(ack.DecisionParagraphs(ack.OrganisationName).Select(p => $"<p>{h.Encode(p)}</p>\n"))}
+                <p>Réponse au plus tard le <strong>{h.Encode(Domain.Requests.Acknowledgement.Date(ack.DueOn))}</strong> si les pièces arrivent le {h.Encode(documents.SupplyByText)}.</p>
+                <p><a href="{h.Encode(TrackingUrl)}">Suivre votre demande</a> (code {h.Encode(code)} et votre nom de famille).</p>
+                <p>{h.Encode(ack.Unit.Name)}, {h.Encode(ack.Unit.PostalAddress)}, {h.Encode(ack.Unit.Phone)}<br>{h.Encode(ack.OrganisationName)}</p>
+                </body></html>
+                """;
+            var sent = Add(request, MessageKind.RequestDocuments, MessageChannel.Email, email, subject, text.ToString(), html, eventId);
+            await RequestMailThreads.ThreadAsync(db, sent, request, acknowledging: false, clock, ct);
+            return MessageChannel.Email;
+        }
+        if (await MobileAsync(request, ct) is { } mobile)
+        {
+            var sms = documents.Sms(ack.OrganisationName, request.TrackingCode, ack.DueOn, TrackingUrl);
+            Add(request, MessageKind.RequestDocuments, MessageChannel.Sms, mobile, null, sms.Length > 700 ? sms[..697] + "..." : sms, null, eventId);
             return MessageChannel.Sms;
         }
         return null;

@@ -24,6 +24,7 @@ public static class RequestsFeature
         builder.Services.AddScoped<RequestMessages>();
         builder.Services.AddScoped<ReceiveRequest>();
         builder.Services.AddScoped<HandleRequest>();
+        builder.Services.AddScoped<RequestDocuments>();
         builder.Services.AddScoped<ConfigureRequests>();
         // Same shape as the platform's limits: reading a form is free, sending it is counted per client address.
         builder.Services.Configure<RateLimiterOptions>(o =>

@@ -115,6 +115,12 @@ public sealed class CitizenRequest
     /// <summary>The category's silence rule when the request came in, and the day silence becomes a decision: the acknowledgement said so, later settings do not change it.</summary>
     public SilenceRule SilenceRule { get; set; } = SilenceRule.None;
     public DateOnly? ImplicitDecisionOn { get; set; }
+    /// <summary>While the request is incomplete (CRPA L114-5): the documents asked for, one per line, and the day to supply them by.</summary>
+    public string? MissingDocuments { get; set; }
+    public DateOnly? MissingDocumentsBy { get; set; }
+    /// <summary>The day the delays run from when it is not the day of receipt: the supply-by day while documents are awaited,
+    /// then the day they came. Null: from receipt.</summary>
+    public DateOnly? DelaysFrom { get; set; }
     /// <summary>When its personal data was removed (retention or erasure); the request itself stays, for the counts.</summary>
     public DateTime? AnonymisedUtc { get; set; }
     /// <summary>The e-mail lower-cased, indexed: the personal space and the data-rights page find a citizen's requests by it.</summary>
@@ -135,9 +141,14 @@ public sealed class CitizenRequest
     }
 
     public string DisplayName => string.IsNullOrWhiteSpace(FirstName) ? LastName : $"{FirstName} {LastName}";
+
+    /// <summary>The documents still awaited, or null when the request is complete.</summary>
+    public Domain.Requests.MissingDocuments? Awaited => MissingDocumentsBy is { } by
+        ? new Domain.Requests.MissingDocuments(Domain.Requests.MissingDocuments.Lines(MissingDocuments), by)
+        : null;
 }
 
-public enum RequestEventKind { Created, Acknowledged, StatusChanged, Assigned, Note, Reply, Transferred, Viewed, CitizenMessage, Printed, Exported, Anonymised, DraftSubmitted, DraftVisaed, DraftSigned, DraftRejected, Merged, Split }
+public enum RequestEventKind { Created, Acknowledged, StatusChanged, Assigned, Note, Reply, Transferred, Viewed, CitizenMessage, Printed, Exported, Anonymised, DraftSubmitted, DraftVisaed, DraftSigned, DraftRejected, Merged, Split, DocumentsRequested, DocumentsReceived }
 
 /// <summary>One fact of a request's history. Rows are only ever added: the history is the audit trail.</summary>
 public sealed class RequestEvent
@@ -225,6 +236,7 @@ public static class RequestsMapping
             e.Ignore(x => x.FieldValues);
             e.Property(x => x.SilenceRule).HasConversion<string>().HasMaxLength(16).HasDefaultValue(SilenceRule.None);
             e.Property(x => x.EmailKey).HasMaxLength(254);
+            e.Property(x => x.MissingDocuments).HasColumnType("text");
             e.HasIndex(x => x.EmailKey);
             // The code is the citizen's handle: unique across the platform, so a collision is redrawn, never shared.
             e.HasIndex(x => x.TrackingCode).IsUnique();
