@@ -177,7 +177,11 @@ public sealed class RequestCitizenTests(CitizenApp app) : IClassFixture<CitizenA
             // They come today: the delays run from today, as long as they were.
             var received = await agent.SubmitAsync(shown, "form#pieces-recues", new Dictionary<string, string?> { ["documentsOn"] = "2026-11-30" });
             Assert.Equal(HttpStatusCode.Redirect, received.Status);
-            Assert.Contains("échéance au lundi 7 décembre 2026", (await agent.FollowAsync(received)).Text);
+            Assert.Contains("échéance au lundi 7 décembre 2026, l'usager est prévenu par courriel", (await agent.FollowAsync(received)).Text);
+            await app.Dispatcher.RunOnceAsync(CancellationToken.None);
+            var news = Assert.Single(app.Sink.Messages, m => m.To.Contains("pieces@exemple.fr") && m.Parsed.DecodedHeader("Subject").EndsWith("pièces reçues", StringComparison.Ordinal)).Parsed;
+            Assert.Contains("a reçu le lundi 30 novembre 2026 les pièces demandées", news.Find("text/plain")!.Text);
+            Assert.Contains("Réponse au plus tard le lundi 7 décembre 2026. Sans réponse au samedi 30 janvier 2027, votre demande sera réputée acceptée.", news.Find("text/plain")!.Text);
             var complete = await app.RequestAsync(r.TrackingCode);
             Assert.Equal((new DateOnly(2026, 12, 7), (DateOnly?)new DateOnly(2027, 1, 30), (DateOnly?)new DateOnly(2026, 11, 30), (DateOnly?)null, (string?)null),
                 (complete.DueDate, complete.ImplicitDecisionOn, complete.DelaysFrom, complete.MissingDocumentsBy, complete.MissingDocuments));

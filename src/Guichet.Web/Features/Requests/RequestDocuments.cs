@@ -71,13 +71,17 @@ public sealed class RequestDocuments(GuichetDb db, RequestMessages messages, Tim
         Restart(r, day, requestOn, calendar);
         r.MissingDocuments = null;
         r.MissingDocumentsBy = null;
-        RequestHistory.Add(db, r, RequestEventKind.DocumentsReceived, agent.Id, now,
+        var e = RequestHistory.Add(db, r, RequestEventKind.DocumentsReceived, agent.Id, now,
             $"Pièces reçues le {Acknowledgement.Date(day)} : réponse au plus tard le {Acknowledgement.Date(r.DueDate)}"
             + (r.ImplicitDecisionOn is { } decided ? $", décision implicite le {Acknowledgement.Date(decided)}." : "."),
             isPublic: true);
+        var category = await db.Set<Category>().AsNoTracking().FirstAsync(c => c.Id == r.CategoryId, ct);
+        var unit = await db.Set<Unit>().AsNoTracking().FirstAsync(u => u.Id == r.UnitId, ct);
+        var sent = await messages.AddDocumentsReceivedAsync(r, messages.Acknowledgement(r, requestOn, organisation, category, unit), day, e.Id, ct);
         r.UpdatedUtc = now;
         await db.SaveChangesAsync(ct);
-        return new HandleResult.Done($"Réception des pièces enregistrée : échéance au {Acknowledgement.Date(r.DueDate)}.");
+        return new HandleResult.Done($"Réception des pièces enregistrée : échéance au {Acknowledgement.Date(r.DueDate)}"
+            + (sent is null ? " ; l'usager n'a ni courriel ni mobile : prévenez-le par courrier." : sent == Notifications.MessageChannel.Email ? ", l'usager est prévenu par courriel." : ", l'usager est prévenu par SMS."));
     }
 
     /// <summary>

@@ -145,6 +145,41 @@ public sealed class RequestMessages(GuichetDb db, AppOptions app, MailOptions ma
         return null;
     }
 
+    /// <summary>The documents came: the citizen is told the day the delays now run from and the new dates.</summary>
+    public async Task<MessageChannel?> AddDocumentsReceivedAsync(CitizenRequest request, Acknowledgement ack, DateOnly receivedOn, string eventId, CancellationToken ct)
+    {
+        var code = TrackingCode.Display(request.TrackingCode);
+        var decision = ack.Decision is { } d
+            ? $" Sans réponse au {d.DateText}, votre demande sera réputée {(d.Rule == SilenceRule.Acceptance ? "acceptée" : "rejetée")}."
+            : "";
+        var news = $"{ack.Unit.Name} a reçu le {Domain.Requests.Acknowledgement.Date(receivedOn)} les pièces demandées pour votre demande {code}. "
+            + $"Réponse au plus tard le {Domain.Requests.Acknowledgement.Date(ack.DueOn)}.{decision}";
+        if (request.Email is { } email)
+        {
+            var text = $"Bonjour {request.DisplayName},\n\n{news}\n\nSuivre votre demande : {TrackingUrl} (code {code} et votre nom de famille).\n"
+                + $"{ack.Unit.Name}, {ack.Unit.PostalAddress}, {ack.Unit.Phone}\n\n{ack.OrganisationName}\n";
+            var h = HtmlEncoder.Default;
+            var html = $"""
+                <!DOCTYPE html>
+                <html lang="fr"><head><meta charset="utf-8"><title>Demande {h.Encode(code)} : pièces reçues</title></head>
+                <body><p>Bonjour {h.Encode(request.DisplayName)},</p><p>{h.Encode(news)}</p>
+                <p><a href="{h.Encode(TrackingUrl)}">Suivre votre demande</a> (code {h.Encode(code)} et votre nom de famille).</p>
+                <p>{h.Encode(ack.Unit.Name)}, {h.Encode(ack.Unit.PostalAddress)}, {h.Encode(ack.Unit.Phone)}<br>{h.Encode(ack.OrganisationName)}</p>
+                </body></html>
+                """;
+            var sent = Add(request, MessageKind.RequestDocuments, MessageChannel.Email, email, $"Demande {code} : pièces reçues", text, html, eventId);
+            await RequestMailThreads.ThreadAsync(db, sent, request, acknowledging: false, clock, ct);
+            return MessageChannel.Email;
+        }
+        if (await MobileAsync(request, ct) is { } mobile)
+        {
+            var sms = $"{ack.OrganisationName}, demande {request.TrackingCode} : pièces reçues le {receivedOn.ToString("dd/MM/yyyy", System.Globalization.CultureInfo.InvariantCulture)}. Réponse au plus tard le {ack.DueOn.ToString("dd/MM/yyyy", System.Globalization.CultureInfo.InvariantCulture)}. Suivi : {TrackingUrl}";
+            Add(request, MessageKind.RequestDocuments, MessageChannel.Sms, mobile, null, sms, null, eventId);
+            return MessageChannel.Sms;
+        }
+        return null;
+    }
+
     private async Task<string?> MobileAsync(CitizenRequest request, CancellationToken ct)
     {
         if (FrenchPhone.Parse(request.Phone) is not { IsMobile: true } phone) return null;
