@@ -199,6 +199,25 @@ public sealed class RequestCitizenTests(CitizenApp app) : IClassFixture<CitizenA
     }
 
     [Fact]
+    public async Task A_citizen_reachable_only_by_mobile_gets_the_missing_documents_by_sms()
+    {
+        using var citizen = new Browser(app);
+        var done = await RequestsApp.SendAsync(citizen, "lorval-voirie", RequestsApp.Voirie("Mobile", email: null, phone: "06 12 34 56 78"), ("photo.png", "image/png", RequestsApp.Png));
+        Assert.Equal(HttpStatusCode.OK, done.Status);
+        var r = await app.RequestAsync(RequestsApp.CodeOn(done));
+        using var agent = await app.AgentAsync();
+        var asked = await agent.SubmitAsync(await agent.GetAsync($"/agent/demandes/{r.Id}"), "form#demander-pieces",
+            new Dictionary<string, string?> { ["documents"] = "Photo du trou", ["supplyBy"] = "15/12/2026" });   // typed by hand
+        Assert.Equal(HttpStatusCode.Redirect, asked.Status);
+        Assert.Contains("La demande de pièces est envoyée par SMS", (await agent.FollowAsync(asked)).Text);
+        var sms = Assert.Single(await app.WithDbAsync(db => db.OutboxMessages.AsNoTracking()
+            .Where(m => m.IdempotencyKey.StartsWith("request:" + r.Id + ":") && m.Kind == MessageKind.RequestDocuments).ToListAsync()));
+        Assert.Equal((MessageChannel.Sms, "+33612345678"), (sms.Channel, sms.Recipient));
+        Assert.Contains($"demande {r.TrackingCode} incomplète : merci de fournir Photo du trou avant le 15/12/2026", sms.Body);
+        Assert.Contains("réponse au plus tard le 22/12/2026", sms.Body);
+    }
+
+    [Fact]
     public async Task An_agent_of_another_organisation_cannot_ask_for_documents_or_record_them()
     {
         var r = await app.WebRequestAsync("Isole", "isole@exemple.fr");
