@@ -89,6 +89,8 @@ if [[ $QUICK == 0 ]]; then
   # Voice prompts (Features/Voice): French speech synthesis and conversion to 8 kHz telephone formats.
   command -v espeak-ng >/dev/null || APT_PKGS+=(espeak-ng)
   command -v sox >/dev/null || APT_PKGS+=(sox)
+  # IMAP polling of a town hall's mailbox (Features/Requests/ImapPolling): the web tests run a real Dovecot.
+  [[ -x /usr/sbin/dovecot ]] || APT_PKGS+=(dovecot-imapd)
   if [[ ! -f "$AXE_JS" ]] && ! command -v npm >/dev/null; then APT_PKGS+=(npm); fi
 fi
 if ((${#APT_PKGS[@]} > 0)); then
@@ -102,6 +104,11 @@ if ((${#APT_PKGS[@]} > 0)); then
     die "missing: ${APT_PKGS[*]} ($why). Install them with:
     sudo apt-get update && sudo apt-get install -y --no-install-recommends ${APT_PKGS[*]}
 or run ./test.sh --quick (no PostgreSQL, no browser)."
+  fi
+  # Installing dovecot-imapd may start the system's Dovecot on 143/993; the tests run their own, on a free port.
+  if [[ " ${APT_PKGS[*]} " == *" dovecot-imapd "* ]] && pgrep -x dovecot >/dev/null; then
+    say "stopping the Dovecot that the dovecot-imapd package started"
+    (command -v systemctl >/dev/null && systemctl stop dovecot) || service dovecot stop || pkill -x dovecot || true
   fi
   # Installing Debian's postgresql starts its own "main" cluster on 5432; we use none of it, and no
   # server may outlive the run.

@@ -23,6 +23,12 @@ public static class InboundFeature
         builder.Services.AddScoped<FileInboundSms>();
         builder.Services.AddScoped<FileVoiceMessage>();
         builder.Services.AddScoped<ConfigureIntake>();
+        var imap = builder.Configuration.GetSection("Mail:Imap").Get<ImapOptions>() ?? new ImapOptions();
+        var imapProblems = imap.Problems().ToList();
+        if (imapProblems.Count > 0) throw new InvalidOperationException("Configuration de la relève IMAP invalide : " + string.Join(" ", imapProblems));
+        builder.Services.AddSingleton(imap);
+        builder.Services.AddSingleton<ImapPolling>();
+        if (imap.Enabled && imap.Mailboxes.Count > 0) builder.Services.AddHostedService<ImapPollingWorker>();
         return builder;
     }
 
