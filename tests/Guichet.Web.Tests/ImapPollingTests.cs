@@ -120,4 +120,25 @@ public sealed class ImapPollingTests(ImapApp app) : IClassFixture<ImapApp>
         var events = await app.WithDbAsync(db => db.Set<RequestEvent>().AsNoTracking().Where(e => e.RequestId == r.Id && e.Kind == RequestEventKind.CitizenMessage).ToListAsync());
         Assert.Contains(events, e => e.Text!.Contains("bordure descellée", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void A_mailbox_set_up_without_its_host_credentials_or_with_one_folder_for_everything_is_refused_with_a_message()
+    {
+        var options = new ImapOptions
+        {
+            PollSeconds = 1,
+            Mailboxes =
+            {
+                ["vide"] = new ImapMailbox { Port = 0 },
+                ["dossiers"] = new ImapMailbox { Host = "imap.exemple.fr", User = "u", Password = "p", DoneFolder = "INBOX" },
+            },
+        };
+        var problems = options.Problems().ToList();
+        Assert.Contains("Mail:Imap:PollSeconds doit être compris entre 5 et 3600.", problems);
+        Assert.Contains("Mail:Imap:Mailboxes:vide:Host est obligatoire.", problems);
+        Assert.Contains("Mail:Imap:Mailboxes:vide:Port doit être compris entre 1 et 65535.", problems);
+        Assert.Contains("Mail:Imap:Mailboxes:vide:User et Password sont obligatoires.", problems);
+        Assert.Contains("Mail:Imap:Mailboxes:dossiers : DoneFolder et FailedFolder doivent différer de Folder.", problems);
+        Assert.Empty(new ImapOptions { Mailboxes = { ["ok"] = new ImapMailbox { Host = "imap.exemple.fr", User = "u", Password = "p" } } }.Problems());
+    }
 }

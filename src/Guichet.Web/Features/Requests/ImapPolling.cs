@@ -63,22 +63,23 @@ public sealed record ImapPass(string Mailbox, int Filed, int ToReview, int Left)
 /// </summary>
 public sealed class ImapPolling(ImapOptions options, InboundMailOptions inbound, IServiceScopeFactory scopes, ILogger<ImapPolling> log)
 {
+    /// <summary>One pass over every mailbox, side by side: a slow or failing one holds up none of the others.</summary>
     public async Task<IReadOnlyList<ImapPass>> RunOnceAsync(CancellationToken ct)
     {
-        var passes = new List<ImapPass>();
-        foreach (var (name, box) in options.Mailboxes)
+        var passes = await Task.WhenAll(options.Mailboxes.Select(async m =>
         {
             try
             {
-                passes.Add(await PollAsync(name, box, ct));
+                return await PollAsync(m.Key, m.Value, ct);
             }
             catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
             {
                 // No address, no subject: the mailbox's name and what failed.
-                log.LogError("IMAP mailbox {Mailbox}: pass failed ({Error}: {Message}); the next pass tries again", name, e.GetType().Name, e.Message);
+                log.LogError("IMAP mailbox {Mailbox}: pass failed ({Error}: {Message}); the next pass tries again", m.Key, e.GetType().Name, e.Message);
+                return null;
             }
-        }
-        return passes;
+        }));
+        return passes.OfType<ImapPass>().ToList();
     }
 
     private async Task<ImapPass> PollAsync(string name, ImapMailbox box, CancellationToken ct)
