@@ -215,6 +215,18 @@ public sealed class RequestCitizenTests(CitizenApp app) : IClassFixture<CitizenA
         Assert.Equal((MessageChannel.Sms, "+33612345678"), (sms.Channel, sms.Recipient));
         Assert.Contains($"demande {r.TrackingCode} incomplète : merci de fournir Photo du trou avant le 15/12/2026", sms.Body);
         Assert.Contains("réponse au plus tard le 22/12/2026", sms.Body);
+
+        // Rejected meanwhile: nothing is awaited any more, on the tracking page or for the agent.
+        var rejected = await agent.SubmitAsync(await agent.GetAsync($"/agent/demandes/{r.Id}"), "form#changer-etat",
+            new Dictionary<string, string?> { ["status"] = "Rejected", ["comment"] = "Hors compétence de la commune." });
+        Assert.Equal(HttpStatusCode.Redirect, rejected.Status);
+        var page = await agent.FollowAsync(rejected);
+        Assert.Null(page.Document.QuerySelector("form#pieces-recues"));
+        Assert.DoesNotContain("Pièces attendues", page.Text);
+        using var citizen2 = new Browser(app);
+        var tracked = await citizen2.SubmitAsync(await citizen2.GetAsync("/suivi"), values: new Dictionary<string, string?> { ["code"] = r.TrackingCode, ["lastName"] = "mobile" });
+        Assert.Contains("Hors compétence de la commune.", tracked.Text);
+        Assert.DoesNotContain("Pièces ou informations à fournir", tracked.Text);
     }
 
     [Fact]

@@ -19,7 +19,7 @@ public sealed class RequestDocuments(GuichetDb db, RequestMessages messages, Tim
         var r = await db.CitizenRequests.FirstOrDefaultAsync(x => x.Id == id && x.OrganisationId == agent.OrganisationId, ct);
         if (r is null) return new HandleResult.NotFound();
         if (!RequestLifecycle.IsOpen(r.Status)) return new HandleResult.Refused("documents", $"Une demande « {RequestLifecycle.Label(r.Status)} » n'attend plus de pièces.");
-        if (r.MissingDocumentsBy is { } pending)
+        if (r.Awaited is { SupplyBy: var pending })
             return new HandleResult.Refused("documents", $"Des pièces sont déjà demandées pour le {Acknowledgement.Date(pending)} : enregistrez d'abord leur réception.");
         var organisation = await db.Organisations.AsNoTracking().FirstAsync(o => o.Id == r.OrganisationId, ct);
         var (zone, calendar) = await OrganisationCalendar.ForAsync(db, organisation, ct);
@@ -57,7 +57,7 @@ public sealed class RequestDocuments(GuichetDb db, RequestMessages messages, Tim
     {
         var r = await db.CitizenRequests.FirstOrDefaultAsync(x => x.Id == id && x.OrganisationId == agent.OrganisationId, ct);
         if (r is null) return new HandleResult.NotFound();
-        if (r.MissingDocumentsBy is null) return new HandleResult.Refused("documentsOn", "Aucune pièce n'est attendue pour cette demande.");
+        if (r.Awaited is null) return new HandleResult.Refused("documentsOn", "Aucune pièce n'est attendue pour cette demande.");
         var organisation = await db.Organisations.AsNoTracking().FirstAsync(o => o.Id == r.OrganisationId, ct);
         var (zone, calendar) = await OrganisationCalendar.ForAsync(db, organisation, ct);
         var now = clock.GetUtcNow().UtcDateTime;

@@ -142,8 +142,8 @@ public sealed class CitizenRequest
 
     public string DisplayName => string.IsNullOrWhiteSpace(FirstName) ? LastName : $"{FirstName} {LastName}";
 
-    /// <summary>The documents still awaited, or null when the request is complete.</summary>
-    public Domain.Requests.MissingDocuments? Awaited => MissingDocumentsBy is { } by
+    /// <summary>The documents still awaited, or null when the request is complete (or no longer open: closed, merged…).</summary>
+    public Domain.Requests.MissingDocuments? Awaited => MissingDocumentsBy is { } by && Domain.Requests.RequestLifecycle.IsOpen(Status)
         ? new Domain.Requests.MissingDocuments(Domain.Requests.MissingDocuments.Lines(MissingDocuments), by)
         : null;
 }
