@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Data.Common;
 using System.Globalization;
 using Guichet.Web.Data;
@@ -93,6 +94,57 @@ public sealed class BenchDatabase : IAsyncDisposable
             0 => "off", 1 => "normal", 2 => "full", 3 => "extra", var n => n.ToString(CultureInfo.InvariantCulture),
         };
         return $"SQLite {version} (journal_mode={journal}, synchronous={synchronous}, file in {Path.GetDirectoryName(sqliteFile)})";
+    }
+
+    /// <summary>
+    /// The baseline of a write scenario: <paramref name="workers"/> concurrent single-row inserts for <paramref name="duration"/>,
+    /// each on a pooled connection in its own transaction, as a request in the app does; after 50 not counted.
+    /// </summary>
+    public async Task<(Latencies Latencies, double Seconds)> RawInsertsAsync(int workers, TimeSpan duration, int payloadChars, CancellationToken ct)
+    {
+        await ExecuteAsync(IsPostgres
+            ? "CREATE TABLE bench_inserts (id bigserial PRIMARY KEY, payload text NOT NULL)"
+            : "CREATE TABLE bench_inserts (id INTEGER PRIMARY KEY AUTOINCREMENT, payload TEXT NOT NULL)", ct);
+        var payload = new string('x', payloadChars);
+
+        async Task<Latencies> WorkerAsync(Func<bool> goOn)
+        {
+            var latencies = new Latencies();
+            while (goOn())
+            {
+                ct.ThrowIfCancellationRequested();
+                var watch = Stopwatch.StartNew();
+                // Like a request in the app: a pooled connection, one transaction, one row.
+                await using (DbConnection connection = NewConnection())
+                {
+                    await connection.OpenAsync(ct);
+                    await using var tx = await connection.BeginTransactionAsync(ct);
+                    await using var command = connection.CreateCommand();
+                    command.Transaction = tx;
+                    command.CommandText = "INSERT INTO bench_inserts (payload) VALUES (@payload)";
+                    var p = command.CreateParameter();
+                    p.ParameterName = "@payload";
+                    p.Value = payload;
+                    command.Parameters.Add(p);
+                    await command.ExecuteNonQueryAsync(ct);
+                    await tx.CommitAsync(ct);
+                }
+                latencies.Add(watch.Elapsed.TotalMilliseconds);
+            }
+            return latencies;
+        }
+
+        // A short warm-up of the driver and the pool, not counted.
+        var n = 0;
+        await WorkerAsync(() => n++ < 50);
+        await ExecuteAsync("DELETE FROM bench_inserts", ct);
+
+        var run = Stopwatch.StartNew();
+        var results = await Task.WhenAll(Enumerable.Range(0, workers).Select(_ => Task.Run(() => WorkerAsync(() => run.Elapsed < duration), ct)));
+        var seconds = run.Elapsed.TotalSeconds;
+        var all = new Latencies();
+        foreach (var r in results) all.AddRange(r);
+        return (all, seconds);
     }
 
     public async Task ExecuteAsync(string sql, CancellationToken ct)

@@ -142,7 +142,7 @@ public static class BookingScenario
         var daysCovered = Volatile.Read(ref cursor) - today.AddDays(1).DayNumber + WindowDays;
 
         // Baseline: raw single-row inserts, one per transaction, same database, same concurrency, same duration.
-        var (inserts, insertSeconds) = await RawInsertsAsync(database, options.Clients, options.Duration, ct);
+        var (inserts, insertSeconds) = await database.RawInsertsAsync(options.Clients, options.Duration, payloadChars: 300, ct);   // about an appointment row
 
         Console.WriteLine();
         Console.WriteLine($"POST /api/v1/appointments — {options.Clients} concurrent clients (keep-alive) for {bookingSeconds:0.0} s, each searching CNI slots " +
@@ -177,54 +177,5 @@ public static class BookingScenario
     {
         await using var db = database.NewContext();
         return await db.Appointments.CountAsync(a => a.Status == AppointmentStatus.Booked, ct);
-    }
-
-    private static async Task<(Latencies Latencies, double Seconds)> RawInsertsAsync(
-        BenchDatabase database, int workers, TimeSpan duration, CancellationToken ct)
-    {
-        await database.ExecuteAsync(database.IsPostgres
-            ? "CREATE TABLE bench_inserts (id bigserial PRIMARY KEY, payload text NOT NULL)"
-            : "CREATE TABLE bench_inserts (id INTEGER PRIMARY KEY AUTOINCREMENT, payload TEXT NOT NULL)", ct);
-        // About the size of an appointment row.
-        var payload = new string('x', 300);
-
-        async Task<Latencies> WorkerAsync(Func<bool> goOn)
-        {
-            var latencies = new Latencies();
-            while (goOn())
-            {
-                ct.ThrowIfCancellationRequested();
-                var watch = Stopwatch.StartNew();
-                // Like a request in the app: a pooled connection, one transaction, one row.
-                await using (DbConnection connection = database.NewConnection())
-                {
-                    await connection.OpenAsync(ct);
-                    await using var tx = await connection.BeginTransactionAsync(ct);
-                    await using var command = connection.CreateCommand();
-                    command.Transaction = tx;
-                    command.CommandText = "INSERT INTO bench_inserts (payload) VALUES (@payload)";
-                    var p = command.CreateParameter();
-                    p.ParameterName = "@payload";
-                    p.Value = payload;
-                    command.Parameters.Add(p);
-                    await command.ExecuteNonQueryAsync(ct);
-                    await tx.CommitAsync(ct);
-                }
-                latencies.Add(watch.Elapsed.TotalMilliseconds);
-            }
-            return latencies;
-        }
-
-        // A short warm-up of the driver and the pool, not counted.
-        var n = 0;
-        await WorkerAsync(() => n++ < 50);
-        await database.ExecuteAsync("DELETE FROM bench_inserts", ct);
-
-        var run = Stopwatch.StartNew();
-        var results = await Task.WhenAll(Enumerable.Range(0, workers).Select(_ => Task.Run(() => WorkerAsync(() => run.Elapsed < duration), ct)));
-        var seconds = run.Elapsed.TotalSeconds;
-        var all = new Latencies();
-        foreach (var r in results) all.AddRange(r);
-        return (all, seconds);
     }
 }

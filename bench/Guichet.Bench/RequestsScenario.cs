@@ -120,7 +120,7 @@ public static partial class RequestsScenario
         var posts = new Latencies();
         foreach (var r in results) posts.AddRange(r.Ok);
         var others = results.Sum(r => r.Others);
-        var (inserts, insertSeconds) = await RawInsertsAsync(database, clientsCount, options.Duration, ct);
+        var (inserts, insertSeconds) = await database.RawInsertsAsync(clientsCount, options.Duration, payloadChars: 600, ct);   // about a request row
 
         Console.WriteLine();
         Console.WriteLine($"POST /open311/v2/requests.json — sustained: {TargetPerSecond:0} reports a second arriving at a steady pace for {sustained.Seconds:0.0} s " +
@@ -304,47 +304,5 @@ public static partial class RequestsScenario
             }
         }
         return (page, live, Encoding.UTF8.GetString(last));
-    }
-
-    private static async Task<(Latencies Latencies, double Seconds)> RawInsertsAsync(BenchDatabase database, int workers, TimeSpan duration, CancellationToken ct)
-    {
-        await database.ExecuteAsync(database.IsPostgres
-            ? "CREATE TABLE bench_inserts (id bigserial PRIMARY KEY, payload text NOT NULL)"
-            : "CREATE TABLE bench_inserts (id INTEGER PRIMARY KEY AUTOINCREMENT, payload TEXT NOT NULL)", ct);
-        var payload = new string('x', 600);   // about a request row
-        async Task<Latencies> WorkerAsync(Func<bool> goOn)
-        {
-            var latencies = new Latencies();
-            while (goOn())
-            {
-                ct.ThrowIfCancellationRequested();
-                var watch = Stopwatch.StartNew();
-                await using (var connection = database.NewConnection())
-                {
-                    await connection.OpenAsync(ct);
-                    await using var tx = await connection.BeginTransactionAsync(ct);
-                    await using var command = connection.CreateCommand();
-                    command.Transaction = tx;
-                    command.CommandText = "INSERT INTO bench_inserts (payload) VALUES (@payload)";
-                    var p = command.CreateParameter();
-                    p.ParameterName = "@payload";
-                    p.Value = payload;
-                    command.Parameters.Add(p);
-                    await command.ExecuteNonQueryAsync(ct);
-                    await tx.CommitAsync(ct);
-                }
-                latencies.Add(watch.Elapsed.TotalMilliseconds);
-            }
-            return latencies;
-        }
-        var n = 0;
-        await WorkerAsync(() => n++ < 50);
-        await database.ExecuteAsync("DELETE FROM bench_inserts", ct);
-        var run = Stopwatch.StartNew();
-        var results = await Task.WhenAll(Enumerable.Range(0, workers).Select(_ => Task.Run(() => WorkerAsync(() => run.Elapsed < duration), ct)));
-        var seconds = run.Elapsed.TotalSeconds;
-        var all = new Latencies();
-        foreach (var r in results) all.AddRange(r);
-        return (all, seconds);
     }
 }
