@@ -102,9 +102,7 @@ public sealed class BenchDatabase : IAsyncDisposable
     /// </summary>
     public async Task<(Latencies Latencies, double Seconds)> RawInsertsAsync(int workers, TimeSpan duration, int payloadChars, CancellationToken ct)
     {
-        await ExecuteAsync(IsPostgres
-            ? "CREATE TABLE bench_inserts (id bigserial PRIMARY KEY, payload text NOT NULL)"
-            : "CREATE TABLE bench_inserts (id INTEGER PRIMARY KEY AUTOINCREMENT, payload TEXT NOT NULL)", ct);
+        await CreateInsertTableAsync(ct);
         var payload = new string('x', payloadChars);
 
         async Task<Latencies> WorkerAsync(Func<bool> goOn)
@@ -119,13 +117,7 @@ public sealed class BenchDatabase : IAsyncDisposable
                 {
                     await connection.OpenAsync(ct);
                     await using var tx = await connection.BeginTransactionAsync(ct);
-                    await using var command = connection.CreateCommand();
-                    command.Transaction = tx;
-                    command.CommandText = "INSERT INTO bench_inserts (payload) VALUES (@payload)";
-                    var p = command.CreateParameter();
-                    p.ParameterName = "@payload";
-                    p.Value = payload;
-                    command.Parameters.Add(p);
+                    await using var command = InsertCommand(connection, tx, payload);
                     await command.ExecuteNonQueryAsync(ct);
                     await tx.CommitAsync(ct);
                 }
@@ -145,6 +137,24 @@ public sealed class BenchDatabase : IAsyncDisposable
         var all = new Latencies();
         foreach (var r in results) all.AddRange(r);
         return (all, seconds);
+    }
+
+    /// <summary>The baselines' table: one text column, rows of a chosen size.</summary>
+    public Task CreateInsertTableAsync(CancellationToken ct) => ExecuteAsync(IsPostgres
+        ? "CREATE TABLE IF NOT EXISTS bench_inserts (id bigserial PRIMARY KEY, payload text NOT NULL)"
+        : "CREATE TABLE IF NOT EXISTS bench_inserts (id INTEGER PRIMARY KEY AUTOINCREMENT, payload TEXT NOT NULL)", ct);
+
+    /// <summary>One row into the baselines' table, in <paramref name="tx"/>.</summary>
+    public static DbCommand InsertCommand(DbConnection connection, DbTransaction tx, string payload)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = tx;
+        command.CommandText = "INSERT INTO bench_inserts (payload) VALUES (@payload)";
+        var p = command.CreateParameter();
+        p.ParameterName = "@payload";
+        p.Value = payload;
+        command.Parameters.Add(p);
+        return command;
     }
 
     public async Task ExecuteAsync(string sql, CancellationToken ct)

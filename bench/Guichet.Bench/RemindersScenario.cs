@@ -261,9 +261,7 @@ public static class RemindersScenario
 
     private static async Task<double> RawInsertsAsync(BenchDatabase database, int count, int perTransaction, CancellationToken ct)
     {
-        await database.ExecuteAsync(database.IsPostgres
-            ? "CREATE TABLE IF NOT EXISTS bench_inserts (id bigserial PRIMARY KEY, payload text NOT NULL)"
-            : "CREATE TABLE IF NOT EXISTS bench_inserts (id INTEGER PRIMARY KEY AUTOINCREMENT, payload TEXT NOT NULL)", ct);
+        await database.CreateInsertTableAsync(ct);
         // About the size of a reminder row (subject, text and HTML bodies).
         var payload = new string('x', RowBytes);
         var watch = Stopwatch.StartNew();
@@ -272,13 +270,7 @@ public static class RemindersScenario
         for (var done = 0; done < count; done += perTransaction)
         {
             await using var tx = await connection.BeginTransactionAsync(ct);
-            await using var command = connection.CreateCommand();
-            command.Transaction = tx;
-            command.CommandText = "INSERT INTO bench_inserts (payload) VALUES (@payload)";
-            var p = command.CreateParameter();
-            p.ParameterName = "@payload";
-            p.Value = payload;
-            command.Parameters.Add(p);
+            await using var command = BenchDatabase.InsertCommand(connection, tx, payload);
             for (var i = 0; i < Math.Min(perTransaction, count - done); i++) await command.ExecuteNonQueryAsync(ct);
             await tx.CommitAsync(ct);
         }
