@@ -125,6 +125,8 @@ public sealed class RequestCitizenTests(CitizenApp app) : IClassFixture<CitizenA
             var past = await agent.SubmitAsync(page, "form#demander-pieces", new Dictionary<string, string?> { ["documents"] = "Photo", ["supplyBy"] = "2026-11-20" });
             Assert.Equal(HttpStatusCode.UnprocessableEntity, past.Status);
             Assert.Contains("postérieure à aujourd'hui", past.Text);
+            Assert.Equal("Photo", past.Document.QuerySelector("textarea#documents")!.TextContent);   // what the agent typed stays
+            Assert.Equal("2026-11-20", past.Document.QuerySelector("input#supplyBy")!.GetAttribute("value"));
             var notADate = await agent.SubmitAsync(page, "form#demander-pieces", new Dictionary<string, string?> { ["documents"] = "Photo", ["supplyBy"] = "bientôt" });
             Assert.Equal(HttpStatusCode.UnprocessableEntity, notADate.Status);
             Assert.Contains("Indiquez la date limite", notADate.Text);

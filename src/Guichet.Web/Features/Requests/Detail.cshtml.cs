@@ -40,6 +40,9 @@ public sealed class RequestDetailModel(GuichetDb db, CurrentAgent current, Handl
     /// <summary>The reply box's text: a canned answer just inserted, or the refused draft to rework.</summary>
     public string? ReplyText { get; set; }
     public string? CannedId { get; set; }
+    /// <summary>The missing documents and their day as the agent typed them, shown again when refused.</summary>
+    public string? DocumentsText { get; set; }
+    public string? SupplyByValue { get; set; }
     public const int ColleagueMinutes = 10;
     /// <summary>Requests linked to this one: merged into it or it into them, split from it or it from them.</summary>
     public IReadOnlyList<(RequestLink Link, string OtherId, string OtherCode, bool Outgoing)> Links { get; private set; } = [];
@@ -117,6 +120,8 @@ public sealed class RequestDetailModel(GuichetDb db, CurrentAgent current, Handl
         Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
         await LoadAsync(agent, id, ct);
         if (Request.HasFormContentType && Request.Form.TryGetValue("reply", out var typed)) ReplyText = typed.ToString();
+        if (Request.HasFormContentType && Request.Form.TryGetValue("documents", out var documents)) DocumentsText = documents.ToString();
+        if (Request.HasFormContentType && Request.Form.TryGetValue("supplyBy", out var supplyBy)) SupplyByValue = supplyBy.ToString();
         return Page();
     }
 
