@@ -67,33 +67,22 @@ public sealed class RequestMessages(GuichetDb db, AppOptions app, MailOptions ma
     public async Task<MessageChannel?> AddReplyAsync(CitizenRequest request, Organisation organisation, Unit unit, string reply, string eventId, CancellationToken ct)
     {
         var code = TrackingCode.Display(request.TrackingCode);
-        if (request.Email is { } email)
-        {
-            var text = $"Bonjour {request.DisplayName},\n\n{unit.Name} répond à votre demande {code} :\n\n{reply}\n\n"
-                + $"Suivre votre demande : {TrackingUrl} (code {code} et votre nom de famille).\n"
-                + $"{unit.Name}, {unit.ToDomain().PostalAddress}, {unit.Phone}\n\n{organisation.Name}\n";
-            var h = HtmlEncoder.Default;
-            var paragraphs = string.Concat(reply.Replace("\r\n", "\n").Split("\n\n").Select(p => $"<p>{h.Encode(p).Replace("\n", "<br>")}</p>"));
-            var html = $"""
-                <!DOCTYPE html>
-                <html lang="fr"><head><meta charset="utf-8"><title>Réponse à votre demande {h.Encode(code)}</title></head>
-                <body><p>Bonjour {h.Encode(request.DisplayName)},</p><p>{h.Encode(unit.Name)} répond à votre demande {h.Encode(code)} :</p>
-                {paragraphs}
-                <p><a href="{h.Encode(TrackingUrl)}">Suivre votre demande</a> (code {h.Encode(code)} et votre nom de famille).</p>
-                <p>{h.Encode(unit.Name)}, {h.Encode(unit.ToDomain().PostalAddress)}, {h.Encode(unit.Phone)}<br>{h.Encode(organisation.Name)}</p>
-                </body></html>
-                """;
-            var sent = Add(request, MessageKind.RequestReply, MessageChannel.Email, email, $"Réponse à votre demande {code}", text, html, eventId);
-            await RequestMailThreads.ThreadAsync(db, sent, request, acknowledging: false, clock, ct);
-            return MessageChannel.Email;
-        }
-        if (await MobileAsync(request, ct) is { } mobile)
-        {
-            var sms = $"{organisation.Name}, demande {request.TrackingCode} : {reply}";
-            Add(request, MessageKind.RequestReply, MessageChannel.Sms, mobile, null, sms.Length > 700 ? sms[..697] + "..." : sms, null, eventId);
-            return MessageChannel.Sms;
-        }
-        return null;
+        var text = $"Bonjour {request.DisplayName},\n\n{unit.Name} répond à votre demande {code} :\n\n{reply}\n\n"
+            + $"Suivre votre demande : {TrackingUrl} (code {code} et votre nom de famille).\n"
+            + $"{unit.Name}, {unit.ToDomain().PostalAddress}, {unit.Phone}\n\n{organisation.Name}\n";
+        var h = HtmlEncoder.Default;
+        var paragraphs = string.Concat(reply.Replace("\r\n", "\n").Split("\n\n").Select(p => $"<p>{h.Encode(p).Replace("\n", "<br>")}</p>"));
+        var html = $"""
+            <!DOCTYPE html>
+            <html lang="fr"><head><meta charset="utf-8"><title>Réponse à votre demande {h.Encode(code)}</title></head>
+            <body><p>Bonjour {h.Encode(request.DisplayName)},</p><p>{h.Encode(unit.Name)} répond à votre demande {h.Encode(code)} :</p>
+            {paragraphs}
+            <p><a href="{h.Encode(TrackingUrl)}">Suivre votre demande</a> (code {h.Encode(code)} et votre nom de famille).</p>
+            <p>{h.Encode(unit.Name)}, {h.Encode(unit.ToDomain().PostalAddress)}, {h.Encode(unit.Phone)}<br>{h.Encode(organisation.Name)}</p>
+            </body></html>
+            """;
+        return await ToCitizenAsync(request, MessageKind.RequestReply, eventId, $"Réponse à votre demande {code}", text, html,
+            $"{organisation.Name}, demande {request.TrackingCode} : {reply}", ct);
     }
 
     /// <summary>
@@ -107,42 +96,31 @@ public sealed class RequestMessages(GuichetDb db, AppOptions app, MailOptions ma
         var code = TrackingCode.Display(request.TrackingCode);
         var subject = $"Demande {code} : pièces à fournir avant le {documents.SupplyByText}";
         var how = $"Envoyez-les en répondant à ce courriel (pièces jointes), par courrier à {ack.Unit.Name}, {ack.Unit.PostalAddress}, ou déposez-les à l'accueil.";
-        if (request.Email is { } email)
-        {
-            var text = new System.Text.StringBuilder()
-                .Append("Bonjour ").Append(request.DisplayName).Append(",\n\n")
-                .Append(ack.Unit.Name).Append(" a besoin des pièces ou informations suivantes pour instruire votre demande ").Append(code).Append(" :\n");
-            foreach (var item in documents.Items) text.Append("- ").Append(item).Append('\n');
-            text.Append("\nÀ fournir au plus tard le ").Append(documents.SupplyByText).Append(". ").Append(how).Append("\n\n");
-            foreach (var p in ack.DecisionParagraphs(ack.OrganisationName)) text.Append(p).Append('\n');
-            text.Append("\nRéponse au plus tard le ").Append(Domain.Requests.Acknowledgement.Date(ack.DueOn)).Append(" si les pièces arrivent le ").Append(documents.SupplyByText).Append(".\n")
-                .Append("Suivre votre demande : ").Append(TrackingUrl).Append(" (code ").Append(code).Append(" et votre nom de famille).\n")
-                .Append(ack.Unit.Name).Append(", ").Append(ack.Unit.PostalAddress).Append(", ").Append(ack.Unit.Phone).Append("\n\n").Append(ack.OrganisationName).Append('\n');
-            var h = HtmlEncoder.Default;
-            var html = $"""
-                <!DOCTYPE html>
-                <html lang="fr"><head><meta charset="utf-8"><title>{h.Encode(subject)}</title></head>
-                <body><p>Bonjour {h.Encode(request.DisplayName)},</p>
-                <p>{h.Encode(ack.Unit.Name)} a besoin des pièces ou informations suivantes pour instruire votre demande {h.Encode(code)} :</p>
-                <ul>{string.Concat(documents.Items.Select(i => $"<li>{h.Encode(i)}</li>"))}</ul>
-                <p>À fournir au plus tard le <strong>{h.Encode(documents.SupplyByText)}</strong>. {h.Encode(how)}</p>
-                {string.Concat(ack.DecisionParagraphs(ack.OrganisationName).Select(p => $"<p>{h.Encode(p)}</p>\n"))}
-                <p>Réponse au plus tard le <strong>{h.Encode(Domain.Requests.Acknowledgement.Date(ack.DueOn))}</strong> si les pièces arrivent le {h.Encode(documents.SupplyByText)}.</p>
-                <p><a href="{h.Encode(TrackingUrl)}">Suivre votre demande</a> (code {h.Encode(code)} et votre nom de famille).</p>
-                <p>{h.Encode(ack.Unit.Name)}, {h.Encode(ack.Unit.PostalAddress)}, {h.Encode(ack.Unit.Phone)}<br>{h.Encode(ack.OrganisationName)}</p>
-                </body></html>
-                """;
-            var sent = Add(request, MessageKind.RequestDocuments, MessageChannel.Email, email, subject, text.ToString(), html, eventId);
-            await RequestMailThreads.ThreadAsync(db, sent, request, acknowledging: false, clock, ct);
-            return MessageChannel.Email;
-        }
-        if (await MobileAsync(request, ct) is { } mobile)
-        {
-            var sms = documents.Sms(ack.OrganisationName, request.TrackingCode, ack.DueOn, TrackingUrl);
-            Add(request, MessageKind.RequestDocuments, MessageChannel.Sms, mobile, null, sms.Length > 700 ? sms[..697] + "..." : sms, null, eventId);
-            return MessageChannel.Sms;
-        }
-        return null;
+        var text = new System.Text.StringBuilder()
+            .Append("Bonjour ").Append(request.DisplayName).Append(",\n\n")
+            .Append(ack.Unit.Name).Append(" a besoin des pièces ou informations suivantes pour instruire votre demande ").Append(code).Append(" :\n");
+        foreach (var item in documents.Items) text.Append("- ").Append(item).Append('\n');
+        text.Append("\nÀ fournir au plus tard le ").Append(documents.SupplyByText).Append(". ").Append(how).Append("\n\n");
+        foreach (var p in ack.DecisionParagraphs(ack.OrganisationName)) text.Append(p).Append('\n');
+        text.Append("\nRéponse au plus tard le ").Append(Domain.Requests.Acknowledgement.Date(ack.DueOn)).Append(" si les pièces arrivent le ").Append(documents.SupplyByText).Append(".\n")
+            .Append("Suivre votre demande : ").Append(TrackingUrl).Append(" (code ").Append(code).Append(" et votre nom de famille).\n")
+            .Append(ack.Unit.Name).Append(", ").Append(ack.Unit.PostalAddress).Append(", ").Append(ack.Unit.Phone).Append("\n\n").Append(ack.OrganisationName).Append('\n');
+        var h = HtmlEncoder.Default;
+        var html = $"""
+            <!DOCTYPE html>
+            <html lang="fr"><head><meta charset="utf-8"><title>{h.Encode(subject)}</title></head>
+            <body><p>Bonjour {h.Encode(request.DisplayName)},</p>
+            <p>{h.Encode(ack.Unit.Name)} a besoin des pièces ou informations suivantes pour instruire votre demande {h.Encode(code)} :</p>
+            <ul>{string.Concat(documents.Items.Select(i => $"<li>{h.Encode(i)}</li>"))}</ul>
+            <p>À fournir au plus tard le <strong>{h.Encode(documents.SupplyByText)}</strong>. {h.Encode(how)}</p>
+            {string.Concat(ack.DecisionParagraphs(ack.OrganisationName).Select(p => $"<p>{h.Encode(p)}</p>\n"))}
+            <p>Réponse au plus tard le <strong>{h.Encode(Domain.Requests.Acknowledgement.Date(ack.DueOn))}</strong> si les pièces arrivent le {h.Encode(documents.SupplyByText)}.</p>
+            <p><a href="{h.Encode(TrackingUrl)}">Suivre votre demande</a> (code {h.Encode(code)} et votre nom de famille).</p>
+            <p>{h.Encode(ack.Unit.Name)}, {h.Encode(ack.Unit.PostalAddress)}, {h.Encode(ack.Unit.Phone)}<br>{h.Encode(ack.OrganisationName)}</p>
+            </body></html>
+            """;
+        return await ToCitizenAsync(request, MessageKind.RequestDocuments, eventId, subject, text.ToString(), html,
+            documents.Sms(ack.OrganisationName, request.TrackingCode, ack.DueOn, TrackingUrl), ct);
     }
 
     /// <summary>The documents came: the citizen is told the day the delays now run from and the new dates.</summary>
@@ -154,27 +132,37 @@ public sealed class RequestMessages(GuichetDb db, AppOptions app, MailOptions ma
             : "";
         var news = $"{ack.Unit.Name} a reçu le {Domain.Requests.Acknowledgement.Date(receivedOn)} les pièces demandées pour votre demande {code}. "
             + $"Réponse au plus tard le {Domain.Requests.Acknowledgement.Date(ack.DueOn)}.{decision}";
+        var text = $"Bonjour {request.DisplayName},\n\n{news}\n\nSuivre votre demande : {TrackingUrl} (code {code} et votre nom de famille).\n"
+            + $"{ack.Unit.Name}, {ack.Unit.PostalAddress}, {ack.Unit.Phone}\n\n{ack.OrganisationName}\n";
+        var h = HtmlEncoder.Default;
+        var html = $"""
+            <!DOCTYPE html>
+            <html lang="fr"><head><meta charset="utf-8"><title>Demande {h.Encode(code)} : pièces reçues</title></head>
+            <body><p>Bonjour {h.Encode(request.DisplayName)},</p><p>{h.Encode(news)}</p>
+            <p><a href="{h.Encode(TrackingUrl)}">Suivre votre demande</a> (code {h.Encode(code)} et votre nom de famille).</p>
+            <p>{h.Encode(ack.Unit.Name)}, {h.Encode(ack.Unit.PostalAddress)}, {h.Encode(ack.Unit.Phone)}<br>{h.Encode(ack.OrganisationName)}</p>
+            </body></html>
+            """;
+        var sms = $"{ack.OrganisationName}, demande {request.TrackingCode} : pièces reçues le {receivedOn.ToString("dd/MM/yyyy", System.Globalization.CultureInfo.InvariantCulture)}. "
+            + $"Réponse au plus tard le {ack.DueOn.ToString("dd/MM/yyyy", System.Globalization.CultureInfo.InvariantCulture)}. Suivi : {TrackingUrl}";
+        return await ToCitizenAsync(request, MessageKind.RequestDocuments, eventId, $"Demande {code} : pièces reçues", text, html, sms, ct);
+    }
+
+    /// <summary>
+    /// A message about a request on the channel the citizen can be reached by: by e-mail, in the request's mail thread
+    /// (so that an answer comes back to it), else by SMS to a mobile not opted out (cut at 700 characters), else none.
+    /// </summary>
+    private async Task<MessageChannel?> ToCitizenAsync(CitizenRequest request, MessageKind kind, string key, string subject, string text, string html, string sms, CancellationToken ct)
+    {
         if (request.Email is { } email)
         {
-            var text = $"Bonjour {request.DisplayName},\n\n{news}\n\nSuivre votre demande : {TrackingUrl} (code {code} et votre nom de famille).\n"
-                + $"{ack.Unit.Name}, {ack.Unit.PostalAddress}, {ack.Unit.Phone}\n\n{ack.OrganisationName}\n";
-            var h = HtmlEncoder.Default;
-            var html = $"""
-                <!DOCTYPE html>
-                <html lang="fr"><head><meta charset="utf-8"><title>Demande {h.Encode(code)} : pièces reçues</title></head>
-                <body><p>Bonjour {h.Encode(request.DisplayName)},</p><p>{h.Encode(news)}</p>
-                <p><a href="{h.Encode(TrackingUrl)}">Suivre votre demande</a> (code {h.Encode(code)} et votre nom de famille).</p>
-                <p>{h.Encode(ack.Unit.Name)}, {h.Encode(ack.Unit.PostalAddress)}, {h.Encode(ack.Unit.Phone)}<br>{h.Encode(ack.OrganisationName)}</p>
-                </body></html>
-                """;
-            var sent = Add(request, MessageKind.RequestDocuments, MessageChannel.Email, email, $"Demande {code} : pièces reçues", text, html, eventId);
+            var sent = Add(request, kind, MessageChannel.Email, email, subject, text, html, key);
             await RequestMailThreads.ThreadAsync(db, sent, request, acknowledging: false, clock, ct);
             return MessageChannel.Email;
         }
         if (await MobileAsync(request, ct) is { } mobile)
         {
-            var sms = $"{ack.OrganisationName}, demande {request.TrackingCode} : pièces reçues le {receivedOn.ToString("dd/MM/yyyy", System.Globalization.CultureInfo.InvariantCulture)}. Réponse au plus tard le {ack.DueOn.ToString("dd/MM/yyyy", System.Globalization.CultureInfo.InvariantCulture)}. Suivi : {TrackingUrl}";
-            Add(request, MessageKind.RequestDocuments, MessageChannel.Sms, mobile, null, sms, null, eventId);
+            Add(request, kind, MessageChannel.Sms, mobile, null, sms.Length > 700 ? sms[..697] + "..." : sms, null, key);
             return MessageChannel.Sms;
         }
         return null;
